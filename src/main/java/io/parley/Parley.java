@@ -1,0 +1,78 @@
+package io.parley;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.parley.config.ParleyConfig;
+import io.parley.http.HttpVerticle;
+import io.parley.store.Store;
+import io.parley.token.AdminBootstrap;
+import io.parley.token.TokenStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running Parley: its store, its Vert.x and its verticles, started in order and closed in reverse. */
+public final class Parley {
+  private static final Logger log = LoggerFactory.getLogger(Parley.class);
+
+  private final App app;
+  private final HttpVerticle http;
+
+  private Parley(App app, HttpVerticle http) {
+    this.app = app;
+    this.http = http;
+  }
+
+  /** Opens the store (blocking the calling thread, which must not be an event loop) and deploys Parley. */
+  public static Future<Parley> start(ParleyConfig config, Clock clock) {
+    Store store = Store.open(config);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    App app = new App(vertx, config, store, clock, registry, new TokenStore(store, clock));
+    HttpVerticle http = new HttpVerticle(app);
+    Future<Parley> started = Future.<Void>future(p -> vertx.runOnContext(v -> bootstrap(app).onComplete(p)))
+        .compose(v -> vertx.deployVerticle(http))
+        .map(id -> {
+          Parley parley = new Parley(app, http);
+          log.info("Parley is listening on {} (store: {})", config.baseUrl(http.port()), store.description());
+          return parley;
+        });
+    return started.recover(err -> vertx.close().eventually(() -> {
+      store.close();
+      return Future.succeededFuture();
+    }).transform(ignored -> Future.failedFuture(err)));
+  }
+
+  private static Future<Void> bootstrap(App app) {
+    return AdminBootstrap.run(app.tokens(), app.config().adminToken());
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  public App app() {
+    return app;
+  }
+
+  public String baseUrl() {
+    return app.config().baseUrl(port());
+  }
+
+  /** Stops taking requests, undeploys everything, then closes the store (flushing the embedded one). */
+  public Future<Void> close() {
+    return app.vertx().close().eventually(() -> {
+      app.store().close();
+      log.info("Parley stopped");
+      return Future.succeededFuture();
+    });
+  }
+}

@@ -1,0 +1,103 @@
+package io.parley.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/** Parley's configuration, bound from {@link ConfigSource} and validated once at start-up. */
+public record ParleyConfig(
+    String httpHost,
+    int httpPort,
+    long maxBodyBytes,
+    String publicUrl,
+    Optional<String> mongoUri,
+    String mongoDatabase,
+    int mongoConnectTimeoutSeconds,
+    Path dataDir,
+    String embeddedHost,
+    int embeddedPort,
+    Optional<String> adminToken,
+    long audienceMaxUploadBytes,
+    int audienceMaxRejectedReported,
+    int audienceBatchSize,
+    int metricsRefreshSeconds) {
+
+  public static ParleyConfig fromEnvironment() {
+    return from(ConfigSource.load(System.getenv(), System.getProperties()));
+  }
+
+  public static ParleyConfig from(Map<String, String> raw) {
+    Reader r = new Reader(raw);
+    return new ParleyConfig(
+        r.text("http.host"),
+        r.integer("http.port", 0, 65535),
+        r.longValue("http.maxBodyBytes", 1024, Integer.MAX_VALUE),
+        r.text("http.publicUrl"),
+        r.optional("mongo.uri"),
+        r.nonEmpty("mongo.database"),
+        r.integer("mongo.connectTimeoutSeconds", 1, 600),
+        Path.of(r.nonEmpty("data.dir")),
+        r.nonEmpty("embedded.host"),
+        r.integer("embedded.port", 0, 65535),
+        r.optional("admin.token"),
+        r.longValue("audience.maxUploadBytes", 1024, Long.MAX_VALUE),
+        r.integer("audience.maxRejectedReported", 0, 1_000_000),
+        r.integer("audience.batchSize", 1, 100_000),
+        r.integer("metrics.refreshSeconds", 1, 3600));
+  }
+
+  /** Test and embedding convenience: the defaults with some keys replaced. */
+  public static ParleyConfig withOverrides(Map<String, String> overrides) {
+    Map<String, String> raw = ConfigSource.load(Map.of(), new Properties());
+    for (var e : overrides.entrySet()) {
+      if (!raw.containsKey(e.getKey())) throw new ConfigException("unknown configuration key '" + e.getKey() + "'");
+      raw.put(e.getKey(), e.getValue());
+    }
+    return from(raw);
+  }
+
+  public String baseUrl(int actualPort) {
+    return publicUrl.isEmpty() ? "http://localhost:" + actualPort : publicUrl.replaceAll("/+$", "");
+  }
+
+  private record Reader(Map<String, String> raw) {
+    String text(String key) {
+      String v = raw.get(key);
+      if (v == null) throw new ConfigException("configuration key '" + key + "' is missing");
+      return v.trim();
+    }
+
+    String nonEmpty(String key) {
+      String v = text(key);
+      if (v.isEmpty()) throw invalid(key, v, "must not be empty");
+      return v;
+    }
+
+    Optional<String> optional(String key) {
+      String v = text(key);
+      return v.isEmpty() ? Optional.empty() : Optional.of(v);
+    }
+
+    int integer(String key, int min, int max) {
+      return (int) longValue(key, min, max);
+    }
+
+    long longValue(String key, long min, long max) {
+      String v = text(key);
+      long n;
+      try {
+        n = Long.parseLong(v);
+      } catch (NumberFormatException e) {
+        throw invalid(key, v, "must be a whole number");
+      }
+      if (n < min || n > max) throw invalid(key, v, "must be between " + min + " and " + max);
+      return n;
+    }
+
+    private ConfigException invalid(String key, String value, String why) {
+      return new ConfigException("invalid configuration " + key + "='" + value + "' (set by " + key
+          + " or " + ConfigSource.envName(key) + "): " + why);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package io.parley.http;
+
+import io.parley.App;
+import io.parley.token.TokenRoutes;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+
+/** The HTTP API: operations endpoints, then {@code /api/*} behind bearer tokens, then one error shape. */
+public final class HttpVerticle extends VerticleBase {
+  private final App app;
+  private HttpServer server;
+
+  public HttpVerticle(App app) {
+    this.app = app;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.route("/api/*").handler(Auth.authenticate(app.tokens()));
+    Api api = new Api(router, app.config().maxBodyBytes());
+    new TokenRoutes(app.tokens()).mount(api);
+    router.route().failureHandler(ErrorHandler::handle);
+    router.errorHandler(404, ErrorHandler::handle);
+    router.errorHandler(405, ErrorHandler::handle);
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(app.config().httpHost())
+        .setPort(app.config().httpPort())
+        .setCompressionSupported(true);
+    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+}

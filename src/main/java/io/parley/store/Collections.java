@@ -1,0 +1,14 @@
+package io.parley.store;
+
+/** Every MongoDB collection Parley uses, named once. */
+public final class Collections {
+  public static final String TOKENS = "tokens";
+  public static final String CHANNELS = "channels";
+  public static final String AI_PROFILES = "ai_profiles";
+  public static final String MANAGERS = "managers";
+  public static final String INTEGRATIONS = "integrations";
+  public static final String TASKS = "tasks";
+  public static final String AUDIENCE = "audience";
+
+  private Collections() {}
+}

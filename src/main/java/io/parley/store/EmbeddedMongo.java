@@ -1,0 +1,73 @@
+package io.parley.store;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import io.parley.config.ConfigException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The in-process MongoDB-wire server (mongo-java-server on H2) used when no {@code mongo.uri} is set. */
+public final class EmbeddedMongo implements AutoCloseable {
+  private final H2Backend backend;
+  private final MongoServer server;
+  private final Path file;
+  private final String connectionString;
+
+  private EmbeddedMongo(H2Backend backend, MongoServer server, Path file, String connectionString) {
+    this.backend = backend;
+    this.server = server;
+    this.file = file;
+    this.connectionString = connectionString;
+  }
+
+  public static EmbeddedMongo start(Path dataDir, String host, int port) {
+    Path dir = prepare(dataDir);
+    Path file = dir.resolve("parley.mv.db");
+    H2Backend backend;
+    try {
+      backend = new H2Backend(file.toString());
+    } catch (RuntimeException e) {
+      throw new ConfigException("cannot open the embedded store at " + file + ": " + e.getMessage(), e);
+    }
+    MongoServer server = new MongoServer(backend);
+    try {
+      server.bind(host, port);
+    } catch (RuntimeException e) {
+      backend.close();
+      throw new ConfigException("cannot listen on " + host + ":" + port + " for the embedded store: "
+          + e.getMessage(), e);
+    }
+    InetSocketAddress addr = server.getLocalAddress();
+    String uri = "mongodb://" + addr.getHostString() + ":" + addr.getPort();
+    return new EmbeddedMongo(backend, server, file, uri);
+  }
+
+  private static Path prepare(Path dataDir) {
+    Path dir = dataDir.toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException | SecurityException e) {
+      throw new ConfigException("data directory " + dir + " cannot be created: " + e.getMessage(), e);
+    }
+    if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+      throw new ConfigException("data directory " + dir + " is not a writable directory");
+    }
+    return dir;
+  }
+
+  public String connectionString() {
+    return connectionString;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  @Override
+  public void close() {
+    server.shutdownNow();
+    backend.close();
+  }
+}

@@ -1,0 +1,114 @@
+package io.parley.store;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+import io.parley.config.ConfigException;
+import io.parley.config.ParleyConfig;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Parley's MongoDB: either the configured {@code mongo.uri} or the embedded store. Owns the client's
+ * lifetime and, through {@link Collections}, every collection name.
+ */
+public final class Store implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Store.class);
+
+  private final MongoClient client;
+  private final MongoDatabase database;
+  private final Optional<EmbeddedMongo> embedded;
+  private final String description;
+
+  private Store(MongoClient client, MongoDatabase database, Optional<EmbeddedMongo> embedded, String description) {
+    this.client = client;
+    this.database = database;
+    this.embedded = embedded;
+    this.description = description;
+  }
+
+  /** Opens the store and waits until it answers a ping; blocks the calling (non-event-loop) thread. */
+  public static Store open(ParleyConfig config) {
+    Optional<EmbeddedMongo> embedded = Optional.empty();
+    String uri;
+    String description;
+    if (config.mongoUri().isPresent()) {
+      uri = config.mongoUri().get();
+      description = "MongoDB at " + redact(uri);
+    } else {
+      EmbeddedMongo e = EmbeddedMongo.start(config.dataDir(), config.embeddedHost(), config.embeddedPort());
+      embedded = Optional.of(e);
+      uri = e.connectionString();
+      description = "embedded store, data in " + e.file() + " (wire protocol at " + uri + ")";
+    }
+    MongoClient client;
+    try {
+      client = MongoClients.create(settings(uri, config.mongoConnectTimeoutSeconds()));
+    } catch (IllegalArgumentException e) {
+      embedded.ifPresent(EmbeddedMongo::close);
+      throw new ConfigException("mongo.uri is not a valid MongoDB connection string: " + e.getMessage(), e);
+    }
+    Store store = new Store(client, client.getDatabase(config.mongoDatabase()), embedded, description);
+    store.awaitPing(config.mongoConnectTimeoutSeconds());
+    return store;
+  }
+
+  private static MongoClientSettings settings(String uri, int timeoutSeconds) {
+    return MongoClientSettings.builder()
+        .applyConnectionString(new ConnectionString(uri))
+        .applyToClusterSettings(b -> b.serverSelectionTimeout(timeoutSeconds, TimeUnit.SECONDS))
+        .applyToSocketSettings(b -> b.connectTimeout(timeoutSeconds, TimeUnit.SECONDS))
+        .build();
+  }
+
+  private void awaitPing(int timeoutSeconds) {
+    CompletableFuture<Document> ping = new CompletableFuture<>();
+    database.runCommand(new Document("ping", 1)).subscribe(new org.reactivestreams.Subscriber<>() {
+      public void onSubscribe(org.reactivestreams.Subscription s) { s.request(1); }
+      public void onNext(Document d) { ping.complete(d); }
+      public void onError(Throwable t) { ping.completeExceptionally(t); }
+      public void onComplete() { ping.complete(null); }
+    });
+    try {
+      ping.get(timeoutSeconds + 5L, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      close();
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new ConfigException("MongoDB did not answer (" + description + "): " + cause.getMessage(), cause);
+    }
+    log.info("Store ready: {}", description);
+  }
+
+  public MongoCollection<Document> collection(String name) {
+    return database.getCollection(name);
+  }
+
+  public MongoDatabase database() {
+    return database;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public boolean embedded() {
+    return embedded.isPresent();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    embedded.ifPresent(EmbeddedMongo::close);
+  }
+
+  static String redact(String uri) {
+    return uri.replaceAll("//[^@/]*@", "//***@");
+  }
+}
