@@ -1,0 +1,13 @@
+package io.parley.audience;
+
+/**
+ * Where one audience entry stands. Every entry ends in one of these, never silently dropped; the task
+ * keeps a counter per state ({@code counts.<state>}) so progress is read without scanning entries.
+ */
+public enum TargetState {
+  PENDING, SENDING, SENT, FAILED, SKIPPED, UNKNOWN;
+
+  public String wire() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}
