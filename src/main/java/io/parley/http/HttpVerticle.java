@@ -1,6 +1,7 @@
 package io.parley.http;
 
 import io.parley.App;
+import io.parley.channel.ChannelRoutes;
 import io.parley.token.TokenRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -23,6 +24,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/api/*").handler(Auth.authenticate(app.tokens()));
     Api api = new Api(router, app.config().maxBodyBytes());
     new TokenRoutes(app.tokens()).mount(api);
+    new ChannelRoutes(app).mount(api);
     router.route().failureHandler(ErrorHandler::handle);
     router.errorHandler(404, ErrorHandler::handle);
     router.errorHandler(405, ErrorHandler::handle);
