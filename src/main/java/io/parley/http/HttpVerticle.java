@@ -1,6 +1,7 @@
 package io.parley.http;
 
 import io.parley.App;
+import io.parley.ai.AiProfileRoutes;
 import io.parley.channel.ChannelRoutes;
 import io.parley.token.TokenRoutes;
 import io.vertx.core.Future;
@@ -25,6 +26,7 @@ public final class HttpVerticle extends VerticleBase {
     Api api = new Api(router, app.config().maxBodyBytes());
     new TokenRoutes(app.tokens()).mount(api);
     new ChannelRoutes(app).mount(api);
+    new AiProfileRoutes(app).mount(api);
     router.route().failureHandler(ErrorHandler::handle);
     router.errorHandler(404, ErrorHandler::handle);
     router.errorHandler(405, ErrorHandler::handle);
