@@ -3,6 +3,7 @@ package io.parley.http;
 import io.parley.App;
 import io.parley.ai.AiProfileRoutes;
 import io.parley.channel.ChannelRoutes;
+import io.parley.integration.IntegrationRoutes;
 import io.parley.manager.ManagerRoutes;
 import io.parley.token.TokenRoutes;
 import io.vertx.core.Future;
@@ -29,6 +30,7 @@ public final class HttpVerticle extends VerticleBase {
     new ChannelRoutes(app).mount(api);
     new AiProfileRoutes(app).mount(api);
     new ManagerRoutes(app).mount(api);
+    new IntegrationRoutes(app).mount(api);
     router.route().failureHandler(ErrorHandler::handle);
     router.errorHandler(404, ErrorHandler::handle);
     router.errorHandler(405, ErrorHandler::handle);
