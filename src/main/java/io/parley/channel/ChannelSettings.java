@@ -7,6 +7,7 @@ import io.parley.resource.WebhookSecrets;
 import io.parley.token.Secrets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.bson.Document;
 
@@ -64,7 +65,7 @@ final class ChannelSettings {
     String mode = Values.oneOf(s, "mode", List.of("polling", "webhook"), "polling");
     p.settings().append("mode", mode).append("apiUrl", Values.url(s, "apiUrl", "https://api.telegram.org"));
     Values.optionalMatching(s, "webhookSecret", 256, TELEGRAM_SECRET, "1 to 256 characters of A-Z, a-z, 0-9, _ and -")
-        .or(() -> mode.equals("webhook") ? java.util.Optional.of(Secrets.randomUrlSafe(32)) : java.util.Optional.empty())
+        .or(() -> mode.equals("webhook") ? Optional.of(Secrets.randomUrlSafe(32)) : Optional.empty())
         .ifPresent(secret -> p.secrets().put("webhookSecret", secret));
     return p;
   }

@@ -81,9 +81,14 @@ public final class ResourceEndpoints {
     Document set = new Document(prepared.fields()).append("updatedAt", Date.from(clock.instant()));
     String id = stored.getString("_id");
     return store.update(id, Filters.eq("updatedAt", stored.get("updatedAt")), new Document("$set", set))
-        .compose(saved -> saved != null ? Future.succeededFuture(saved) : store.find(id).compose(now -> Future.failedFuture(
-            now == null ? ApiError.notFound(kind.what(), id)
-                : ApiError.conflict("modified", kind.what() + " " + id + " was changed meanwhile; read it again and retry", null))));
+        .compose(saved -> saved != null ? Future.succeededFuture(saved) : whyNotSaved(id));
+  }
+
+  /** Deleted meanwhile (404) or changed meanwhile (409): the caller decides whether to retry. */
+  private Future<Document> whyNotSaved(String id) {
+    return store.find(id).compose(current -> Future.failedFuture(current == null
+        ? ApiError.notFound(kind.what(), id)
+        : ApiError.conflict("modified", kind.what() + " " + id + " was changed meanwhile; read it again and retry", null)));
   }
 
   private void delete(RoutingContext ctx) {
