@@ -173,6 +173,23 @@ public final class Fields {
     return optionalStrings(name, minSize, maxSize).orElseThrow(() -> ApiError.missing(path(name)));
   }
 
+  /** An array of objects, each read with its own allowed fields and named by index ({@code rules[2].reply}). */
+  public Optional<List<Fields>> optionalObjects(String name, int maxSize, String... allowed) {
+    Object v = value(name);
+    if (v == null) return Optional.empty();
+    if (!(v instanceof JsonArray array)) throw wrongType(name, "an array of objects");
+    if (array.size() > maxSize) throw ApiError.invalid(path(name), path(name) + " may have at most " + maxSize + " items");
+    List<Fields> items = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      String item = path(name) + "[" + i + "]";
+      if (!(array.getValue(i) instanceof JsonObject o)) {
+        throw new ApiError(400, "wrong_type", item + " must be an object", item);
+      }
+      items.add(new Fields(o, item + ".").allowOnly(allowed));
+    }
+    return Optional.of(items);
+  }
+
   public Object value(String name) {
     return json.getValue(name);
   }
