@@ -2,6 +2,7 @@ package io.parley.channel;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * A message a contact sent to one of our channels, as every channel hands it to Parley. It travels on the
@@ -9,6 +10,11 @@ import java.time.Instant;
  */
 public record IncomingMessage(String channelId, String from, String text, String platformMessageId,
     Instant receivedAt) {
+
+  public IncomingMessage {
+    // MongoDB keeps milliseconds; cutting here keeps the stored and the published copy identical.
+    receivedAt = receivedAt.truncatedTo(ChronoUnit.MILLIS);
+  }
 
   public JsonObject toJson() {
     return new JsonObject()
