@@ -5,5 +5,11 @@ public final class EventAddresses {
   /** Published after a task's status changed: {@code {id, status}}. */
   public static final String TASK_STATUS = "parley.task.status";
 
+  /**
+   * Published once per message a contact sent, after it was stored in {@code inbound}: an
+   * {@link io.parley.channel.IncomingMessage} as JSON {@code {channelId, from, text, platformMessageId, receivedAt}}.
+   */
+  public static final String INCOMING_MESSAGE = "parley.message.incoming";
+
   private EventAddresses() {}
 }

@@ -2,6 +2,7 @@ package io.parley.http;
 
 import io.parley.App;
 import io.parley.audience.AudienceImport;
+import io.parley.channel.web.WebWebhookRoutes;
 import io.parley.task.TaskRoutes;
 import io.parley.ai.AiProfileRoutes;
 import io.parley.channel.ChannelRoutes;
@@ -26,6 +27,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    new WebWebhookRoutes(app).mount(router);
     router.route("/api/*").handler(Auth.authenticate(app.tokens()));
     Api api = new Api(router, app.config().maxBodyBytes());
     new TokenRoutes(app.tokens()).mount(api);

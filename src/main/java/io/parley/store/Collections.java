@@ -9,6 +9,8 @@ public final class Collections {
   public static final String INTEGRATIONS = "integrations";
   public static final String TASKS = "tasks";
   public static final String AUDIENCE = "audience";
+  /** Messages received from contacts, keyed {@code channelId:platformMessageId} so redeliveries collide. */
+  public static final String INBOUND = "inbound";
 
   private Collections() {}
 }

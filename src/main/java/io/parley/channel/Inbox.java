@@ -1,0 +1,52 @@
+package io.parley.channel;
+
+import io.parley.EventAddresses;
+import io.parley.store.Collections;
+import io.parley.store.DocumentStore;
+import io.parley.store.DuplicateKey;
+import io.parley.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import java.util.Date;
+import org.bson.Document;
+
+/**
+ * Where every channel hands the messages it receives. Platforms redeliver webhooks, so each message is
+ * stored under its channel and platform id first; only the first delivery is published on
+ * {@link EventAddresses#INCOMING_MESSAGE}.
+ */
+public final class Inbox {
+  private final DocumentStore inbound;
+  private final EventBus eventBus;
+
+  public Inbox(Store store, EventBus eventBus) {
+    this.inbound = new DocumentStore(store, Collections.INBOUND);
+    this.eventBus = eventBus;
+  }
+
+  /**
+   * Stores and publishes {@code message} once. Completes with {@code true} when it was new, {@code false}
+   * when the channel delivered it before (nothing published); fails only when the store does.
+   */
+  public Future<Boolean> accept(IncomingMessage message) {
+    return inbound.insert(document(message))
+        .map(v -> {
+          eventBus.publish(EventAddresses.INCOMING_MESSAGE, message.toJson());
+          return true;
+        })
+        .recover(err -> DuplicateKey.is(err) ? Future.succeededFuture(false) : Future.failedFuture(err));
+  }
+
+  static String key(String channelId, String platformMessageId) {
+    return channelId + ":" + platformMessageId;
+  }
+
+  private static Document document(IncomingMessage m) {
+    return new Document("_id", key(m.channelId(), m.platformMessageId()))
+        .append("channel", m.channelId())
+        .append("from", m.from())
+        .append("text", m.text())
+        .append("platformId", m.platformMessageId())
+        .append("receivedAt", Date.from(m.receivedAt()));
+  }
+}

@@ -1,0 +1,109 @@
+package io.parley.channel.web;
+
+import io.parley.App;
+import io.parley.channel.Inbox;
+import io.parley.channel.IncomingMessage;
+import io.parley.http.ApiError;
+import io.parley.http.Fields;
+import io.parley.http.JsonBody;
+import io.parley.http.Responses;
+import io.parley.store.Collections;
+import io.parley.store.DocumentStore;
+import io.parley.store.Ids;
+import io.parley.webhook.StandardWebhooks;
+import io.parley.webhook.WebhookRejected;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /webhooks/web/:channelId}: messages contacts sent through a web/API channel (SPEC §7). There
+ * is no bearer token; the Standard Webhooks signature made with the channel's secret stands in for one, so
+ * nothing is parsed or stored before it holds.
+ */
+public final class WebWebhookRoutes {
+  static final long MAX_BODY_BYTES = 64 * 1024;
+  private static final Logger log = LoggerFactory.getLogger(WebWebhookRoutes.class);
+
+  private final DocumentStore channels;
+  private final Inbox inbox;
+  private final Clock clock;
+
+  public WebWebhookRoutes(App app) {
+    this.channels = new DocumentStore(app.store(), Collections.CHANNELS);
+    this.inbox = new Inbox(app.store(), app.vertx().eventBus());
+    this.clock = app.clock();
+  }
+
+  /** Mounts on the router itself, outside {@code /api}, so bearer authentication never runs here. */
+  public void mount(Router router) {
+    router.post("/webhooks/web/:channelId")
+        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+        .handler(this::receive);
+  }
+
+  private void receive(RoutingContext ctx) {
+    String channelId = ctx.pathParam("channelId");
+    Buffer raw = ctx.body().buffer();
+    Buffer body = raw == null ? Buffer.buffer() : raw;
+    webChannel(channelId)
+        .map(channel -> {
+          verify(channel, body, ctx.request().headers());
+          // No Content-Type check: the signature already vouches for the sender and the bytes it meant.
+          return message(channelId, JsonBody.parse(body));
+        })
+        .compose(inbox::accept)
+        .onSuccess(isNew -> Responses.json(ctx, 200, new JsonObject().put("status", isNew ? "accepted" : "duplicate")))
+        .onFailure(ctx::fail);
+  }
+
+  private Future<Document> webChannel(String id) {
+    if (!Ids.looksValid(id)) return Future.failedFuture(ApiError.notFound("web channel", id));
+    return channels.find(id).compose(doc -> doc != null && "web".equals(doc.getString("type"))
+        ? Future.succeededFuture(doc)
+        : Future.failedFuture(ApiError.notFound("web channel", id)));
+  }
+
+  private void verify(Document channel, Buffer body, MultiMap headers) {
+    StandardWebhooks webhooks;
+    try {
+      webhooks = StandardWebhooks.forSecret(secret(channel), clock);
+    } catch (WebhookRejected e) {
+      // Our configuration, not the sender's fault; the sender still gets no further than a refusal.
+      log.warn("web channel {} cannot verify webhooks: {}", channel.get("_id"), e.getMessage());
+      throw badSignature("this channel cannot verify signatures yet");
+    }
+    try {
+      webhooks.verify(body.getBytes(), headers.get(StandardWebhooks.ID_HEADER),
+          headers.get(StandardWebhooks.TIMESTAMP_HEADER), headers.get(StandardWebhooks.SIGNATURE_HEADER));
+    } catch (WebhookRejected e) {
+      throw badSignature(e.getMessage());
+    }
+  }
+
+  private IncomingMessage message(String channelId, JsonObject json) {
+    Fields f = Fields.of(json, "from", "text", "id");
+    String from = f.string("from", 1, 256);
+    String text = f.string("text", 1, 4096);
+    String id = f.string("id", 1, 256);
+    return new IncomingMessage(channelId, from, text, id, clock.instant());
+  }
+
+  private static String secret(Document channel) {
+    Document settings = channel.get("settings", Document.class);
+    Object secret = settings == null ? null : settings.get("secret");
+    return secret instanceof String s ? s : null;
+  }
+
+  private static ApiError badSignature(String message) {
+    return new ApiError(401, "bad_signature", message, null);
+  }
+}
