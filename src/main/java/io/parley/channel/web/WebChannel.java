@@ -1,6 +1,7 @@
 package io.parley.channel.web;
 
 import io.parley.channel.Channel;
+import io.parley.channel.ChannelSecrets;
 import io.parley.channel.OutgoingMessage;
 import io.parley.channel.SendResult;
 import io.parley.webhook.SignedHeaders;
@@ -75,11 +76,13 @@ public final class WebChannel implements Channel {
     Document settings = channelDoc.get("settings", Document.class);
     if (settings == null) throw new IllegalArgumentException("channel " + id + " has no settings");
     String url = callbackUrl(id, settings.get("callbackUrl"));
+    String secret = ChannelSecrets.get(channelDoc, "secret");
+    if (secret == null) throw new IllegalArgumentException("channel " + id + " has no signing secret");
     StandardWebhooks signer;
     try {
-      signer = StandardWebhooks.forSecret(settings.getString("secret"), clock);
-    } catch (WebhookRejected | ClassCastException e) {
-      throw new IllegalArgumentException("channel " + id + ": settings.secret must be whsec_ followed by base64");
+      signer = StandardWebhooks.forSecret(secret, clock);
+    } catch (WebhookRejected e) {
+      throw new IllegalArgumentException("channel " + id + ": its secret must be whsec_ followed by base64");
     }
     return new WebChannel(client, url, signer, clock, options);
   }

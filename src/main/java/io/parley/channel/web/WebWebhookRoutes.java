@@ -2,6 +2,7 @@ package io.parley.channel.web;
 
 import io.parley.App;
 import io.parley.channel.Inbox;
+import io.parley.channel.ChannelSecrets;
 import io.parley.channel.IncomingMessage;
 import io.parley.http.ApiError;
 import io.parley.http.Fields;
@@ -98,9 +99,7 @@ public final class WebWebhookRoutes {
   }
 
   private static String secret(Document channel) {
-    Document settings = channel.get("settings", Document.class);
-    Object secret = settings == null ? null : settings.get("secret");
-    return secret instanceof String s ? s : null;
+    return ChannelSecrets.get(channel, "secret");
   }
 
   private static ApiError badSignature(String message) {

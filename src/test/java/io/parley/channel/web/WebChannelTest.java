@@ -64,7 +64,8 @@ class WebChannelTest {
 
   WebChannel channel(String path, String secret, WebChannel.Options options) {
     Document doc = new Document("_id", "c-web").append("type", "web").append("name", "site widget")
-        .append("settings", new Document("callbackUrl", receiver.url(path)).append("secret", secret));
+        .append("settings", new Document("callbackUrl", receiver.url(path)))
+        .append("secrets", new Document("secret", secret));
     return WebChannel.from(null, client, doc, CLOCK, options);
   }
 
@@ -158,8 +159,9 @@ class WebChannelTest {
     Future<Integer> closedPort = vertx.createHttpServer().requestHandler(r -> r.response().end())
         .listen(0, "127.0.0.1").compose(s -> s.close().map(v -> s.actualPort()));
     closedPort.compose(port -> {
-      Document doc = new Document("_id", "c-web").append("type", "web").append("settings",
-          new Document("callbackUrl", "http://127.0.0.1:" + port + "/x").append("secret", SECRET));
+      Document doc = new Document("_id", "c-web").append("type", "web")
+          .append("settings", new Document("callbackUrl", "http://127.0.0.1:" + port + "/x"))
+          .append("secrets", new Document("secret", SECRET));
       return WebChannel.from(vertx, client, doc, CLOCK, OPTIONS).send(HELLO);
     }).onComplete(ctx.succeeding(result -> ctx.verify(() -> {
       SendResult.RetryLater retry = assertInstanceOf(SendResult.RetryLater.class, result);
@@ -170,14 +172,20 @@ class WebChannelTest {
 
   @Test
   void refusesChannelDocumentsThatCannotWork() {
-    Document good = new Document("callbackUrl", "https://example.com/hook").append("secret", SECRET);
+    Document good = new Document("callbackUrl", "https://example.com/hook");
+    Document secrets = new Document("secret", SECRET);
     assertThrows(IllegalArgumentException.class, () -> WebChannel.from(null, client,
-        new Document("_id", "c").append("type", "telegram").append("settings", good), CLOCK));
+        new Document("_id", "c").append("type", "telegram").append("settings", good).append("secrets", secrets), CLOCK));
     IllegalArgumentException badUrl = assertThrows(IllegalArgumentException.class, () -> WebChannel.from(null, client,
-        new Document("_id", "c").append("type", "web").append("settings", new Document(good).append("callbackUrl", "ftp://x")), CLOCK));
+        new Document("_id", "c").append("type", "web").append("settings", new Document(good).append("callbackUrl", "ftp://x"))
+            .append("secrets", secrets), CLOCK));
     assertTrue(badUrl.getMessage().contains("settings.callbackUrl"), badUrl.getMessage());
     IllegalArgumentException badSecret = assertThrows(IllegalArgumentException.class, () -> WebChannel.from(null, client,
-        new Document("_id", "c").append("type", "web").append("settings", new Document(good).append("secret", "hunter2")), CLOCK));
-    assertTrue(badSecret.getMessage().contains("settings.secret") && !badSecret.getMessage().contains("hunter2"));
+        new Document("_id", "c").append("type", "web").append("settings", good)
+            .append("secrets", new Document("secret", "hunter2")), CLOCK));
+    assertTrue(badSecret.getMessage().contains("secret") && !badSecret.getMessage().contains("hunter2"));
+    IllegalArgumentException noSecret = assertThrows(IllegalArgumentException.class, () -> WebChannel.from(null, client,
+        new Document("_id", "c").append("type", "web").append("settings", good), CLOCK));
+    assertTrue(noSecret.getMessage().contains("no signing secret"), noSecret.getMessage());
   }
 }
