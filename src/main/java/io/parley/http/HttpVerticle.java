@@ -1,6 +1,7 @@
 package io.parley.http;
 
 import io.parley.App;
+import io.parley.ops.OpsRoutes;
 import io.parley.token.TokenRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -20,6 +21,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    new OpsRoutes(app).mount(router);
     router.route("/api/*").handler(Auth.authenticate(app.tokens()));
     Api api = new Api(router, app.config().maxBodyBytes());
     new TokenRoutes(app.tokens()).mount(api);
