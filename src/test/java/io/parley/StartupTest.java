@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.parley.support.ChildParley;
 import io.parley.support.Http;
@@ -57,7 +58,7 @@ class StartupTest {
     Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
     try (ChildParley p = ChildParley.start(dir, env(Map.of("PARLEY_DATA_DIR", file.toString())))) {
       assertNotEquals(0, p.awaitExit(EXIT), p.output());
-      assertTrue(p.output().contains("data directory " + file), p.output());
+      assertTrue(p.output().contains("data directory " + file + " is a file"), p.output());
     }
   }
 
@@ -67,6 +68,20 @@ class StartupTest {
     try (ChildParley p = ChildParley.start(dir, env(Map.of("PARLEY_DATA_DIR", below.toString())))) {
       assertNotEquals(0, p.awaitExit(EXIT), p.output());
       assertTrue(p.output().contains("data directory " + below), p.output());
+    }
+  }
+
+  @Test
+  void dataDirInAReadOnlyDirectoryStopsStartNamingIt() throws IOException {
+    Path readOnly = Files.createDirectory(dir.resolve("read-only"));
+    assumeTrue(readOnly.toFile().setWritable(false, false) && !Files.isWritable(readOnly),
+        "permissions are not enforced for this user (root)");
+    Path data = readOnly.resolve("data");
+    try (ChildParley p = ChildParley.start(dir, env(Map.of("PARLEY_DATA_DIR", data.toString())))) {
+      assertNotEquals(0, p.awaitExit(EXIT), p.output());
+      assertTrue(p.output().contains("data directory " + data), p.output());
+    } finally {
+      readOnly.toFile().setWritable(true, false);
     }
   }
 
