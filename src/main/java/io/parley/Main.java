@@ -5,8 +5,11 @@ import io.parley.config.ParleyConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.LogManager;
 
@@ -15,17 +18,35 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    useShutdownLogManager();
     configureLogging();
+    // The hook is in place before start-up begins, so a SIGTERM that arrives while Parley is starting
+    // (or right after "listening" is logged) still ends in a graceful close.
+    CompletableFuture<Parley> running = new CompletableFuture<>();
+    ShutdownLogManager.holdUntilReleased();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running), "parley-shutdown"));
     try {
-      ParleyConfig config = ParleyConfig.fromEnvironment();
-      Parley parley = awaitStart(config);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> awaitClose(parley), "parley-shutdown"));
+      running.complete(awaitStart(ParleyConfig.fromEnvironment()));
     } catch (ConfigException e) {
+      running.completeExceptionally(e);
       System.err.println("Parley cannot start: " + e.getMessage());
       System.exit(2);
     } catch (RuntimeException e) {
+      running.completeExceptionally(e);
       System.err.println("Parley cannot start: " + e);
       System.exit(1);
+    }
+  }
+
+  private static void stop(CompletableFuture<Parley> running) {
+    try {
+      awaitClose(running.get(60, TimeUnit.SECONDS));
+    } catch (ExecutionException | TimeoutException e) {
+      // nothing was started, or start-up never finished: there is nothing to close
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      ShutdownLogManager.release();
     }
   }
 
@@ -55,6 +76,16 @@ public final class Main {
       done.await(20, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Must run before anything logs. Names the class as a literal: referring to ShutdownLogManager here
+   * would initialise LogManager (its superclass) before the property is read.
+   */
+  private static void useShutdownLogManager() {
+    if (System.getProperty("java.util.logging.manager") == null) {
+      System.setProperty("java.util.logging.manager", "io.parley.ShutdownLogManager");
     }
   }
 

@@ -1,13 +1,14 @@
 package io.parley.http;
 
 import io.parley.App;
-import io.parley.audience.AudienceImport;
-import io.parley.channel.web.WebWebhookRoutes;
-import io.parley.task.TaskRoutes;
 import io.parley.ai.AiProfileRoutes;
+import io.parley.audience.AudienceImport;
 import io.parley.channel.ChannelRoutes;
+import io.parley.channel.web.WebWebhookRoutes;
 import io.parley.integration.IntegrationRoutes;
 import io.parley.manager.ManagerRoutes;
+import io.parley.ops.OpsRoutes;
+import io.parley.task.TaskRoutes;
 import io.parley.token.TokenRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -28,6 +29,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     new WebWebhookRoutes(app).mount(router);
+    new OpsRoutes(app).mount(router);
     router.route("/api/*").handler(Auth.authenticate(app.tokens()));
     Api api = new Api(router, app.config().maxBodyBytes());
     new TokenRoutes(app.tokens()).mount(api);

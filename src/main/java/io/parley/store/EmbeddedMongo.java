@@ -46,6 +46,9 @@ public final class EmbeddedMongo implements AutoCloseable {
 
   private static Path prepare(Path dataDir) {
     Path dir = dataDir.toAbsolutePath().normalize();
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new ConfigException("data directory " + dir + " is a file, not a directory (set data.dir or PARLEY_DATA_DIR)");
+    }
     try {
       Files.createDirectories(dir);
     } catch (IOException | SecurityException e) {
