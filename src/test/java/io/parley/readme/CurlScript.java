@@ -30,7 +30,8 @@ final class CurlScript {
     List<Step> steps = new ArrayList<>();
     for (String command : commands(script)) {
       if (command.startsWith("export ")) continue; // the test sets PARLEY and TOKEN itself
-      steps.add(execute(command));
+      Step step = execute(command);
+      if (step != null) steps.add(step);
     }
     return steps;
   }
@@ -40,6 +41,11 @@ final class CurlScript {
   }
 
   private Step execute(String command) {
+    int assign = command.indexOf('=');
+    if (assign > 0 && command.substring(0, assign).matches("[A-Z_][A-Z0-9_]*") && !command.startsWith("$(", assign + 1)) {
+      vars.put(command.substring(0, assign), String.join(" ", words(command.substring(assign + 1))));
+      return null;
+    }
     String capture = null;
     String jqPath = null;
     String curl = command;
@@ -51,6 +57,8 @@ final class CurlScript {
       if (pipe < 0) throw new IllegalArgumentException("a capture must pipe into jq -r: " + command);
       curl = inner.substring(0, pipe).trim();
       jqPath = inner.substring(pipe + "| jq -r ".length()).trim();
+    } else if (command.contains(" | jq")) {
+      curl = command.substring(0, command.indexOf(" | jq")); // jq only pretty-prints here
     }
     List<String> words = words(curl);
     if (!words.get(0).equals("curl")) throw new IllegalArgumentException("only curl is supported: " + command);
@@ -103,7 +111,7 @@ final class CurlScript {
     return out;
   }
 
-  /** POSIX-style word splitting: '...' literal, "..." with $VAR expansion, adjacent parts joined. */
+  /** POSIX-style word splitting: '...' literal, $'...' with \\n escapes, "..." with $VAR expansion, adjacent parts joined. */
   List<String> words(String s) {
     List<String> words = new ArrayList<>();
     StringBuilder w = new StringBuilder();
@@ -125,6 +133,12 @@ final class CurlScript {
         if (inWord) words.add(w.toString());
         w.setLength(0);
         inWord = false;
+      } else if (c == '$' && i + 1 < s.length() && s.charAt(i + 1) == '\'') {
+        int end = i + 2;
+        while (s.charAt(end) != '\'') end += s.charAt(end) == '\\' ? 2 : 1;
+        w.append(s.substring(i + 2, end).replace("\\n", "\n").replace("\\t", "\t").replace("\\'", "'"));
+        i = end;
+        inWord = true;
       } else if (c == '$') {
         int end = i + 1;
         boolean braced = s.charAt(end) == '{';
