@@ -23,6 +23,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/api/*").handler(Auth.authenticate(app.tokens()));
     Api api = new Api(router, app.config().maxBodyBytes());
     new TokenRoutes(app.tokens()).mount(api);
+    new io.parley.audience.AudienceRoutes(app).mount(api);
     router.route().failureHandler(ErrorHandler::handle);
     router.errorHandler(404, ErrorHandler::handle);
     router.errorHandler(405, ErrorHandler::handle);
