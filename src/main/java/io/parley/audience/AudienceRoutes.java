@@ -8,6 +8,7 @@ import io.parley.http.Responses;
 import io.parley.token.Role;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Arrays;
 import java.util.Optional;
@@ -83,7 +84,10 @@ public final class AudienceRoutes {
 
   /** Refused part-way: the rest of the body will not be read, so the connection cannot be reused. */
   private static void failMidStream(RoutingContext ctx, Throwable error) {
-    if (!ctx.response().headWritten()) ctx.response().putHeader("Connection", "close");
+    // (HTTP/2 has no Connection header: there the stream is reset instead)
+    if (!ctx.response().headWritten() && ctx.request().version() != HttpVersion.HTTP_2) {
+      ctx.response().putHeader("Connection", "close");
+    }
     ctx.fail(error);
   }
 

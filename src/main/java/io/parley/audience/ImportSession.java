@@ -29,6 +29,7 @@ final class ImportSession implements LineSink {
   private boolean paused;
   private boolean finished;
   private boolean failing;
+  private boolean ended;
 
   ImportSession(AudienceParser parser, BatchWriter writer, ReportBuilder report, int batchSize, long maxBytes) {
     this.parser = parser;
@@ -45,6 +46,7 @@ final class ImportSession implements LineSink {
     body.handler(chunk -> guarded(() -> chunk(chunk, decoder)));
     body.exceptionHandler(this::fail);
     body.endHandler(v -> guarded(() -> {
+      ended = true;
       decoder.end();
       finish();
     }));
@@ -131,7 +133,7 @@ final class ImportSession implements LineSink {
     if (failing) return;
     failing = true;
     finished = true;
-    if (body != null) body.pause();
+    if (body != null && !ended) body.pause();
     // let the write in flight settle, then remove whatever this upload added
     writes.transform(ignored -> writer.rollback()).onComplete(ar -> result.tryFail(error));
   }
