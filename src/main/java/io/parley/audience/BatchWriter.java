@@ -1,8 +1,6 @@
 package io.parley.audience;
 
-import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
-import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.InsertManyOptions;
@@ -13,6 +11,7 @@ import com.mongodb.reactivestreams.client.MongoCollection;
 import io.parley.App;
 import io.parley.http.ApiError;
 import io.parley.store.Collections;
+import io.parley.store.DuplicateKey;
 import io.parley.store.Rx;
 import io.parley.task.TaskCounters;
 import io.vertx.core.Future;
@@ -100,15 +99,11 @@ final class BatchWriter {
         .recover(err -> {
           // The embedded store's insertedCount also counts the refused documents, so the new ones are
           // what is left after the duplicate-key errors, which is right for a real MongoDB too.
-          if (!(err instanceof MongoBulkWriteException bulk) || !onlyDuplicates(bulk.getWriteErrors())) {
+          if (!(err instanceof MongoBulkWriteException bulk) || !DuplicateKey.is(bulk)) {
             return Future.failedFuture(err);
           }
           return Future.succeededFuture((long) (docs.size() - bulk.getWriteErrors().size()));
         });
-  }
-
-  private static boolean onlyDuplicates(List<BulkWriteError> errors) {
-    return errors.stream().allMatch(e -> ErrorCategory.fromErrorCode(e.getCode()) == ErrorCategory.DUPLICATE_KEY);
   }
 
   /** Removes every entry this writer added and takes them off {@code counts.pending}. */
