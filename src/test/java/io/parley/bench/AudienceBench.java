@@ -34,6 +34,7 @@ import org.bson.Document;
  * Times audience uploads of generated lines through Parley's HTTP API, next to two baselines measured
  * in the same run: the same bytes sent to an endpoint that discards them, and raw {@code insertMany} of
  * as many documents into the same embedded store. Run by {@code bench/audience.sh}; not a test.
+ * Arguments: sizes (100000,1000000), platforms (whatsapp,web), and {@code no-baselines} to skip those.
  */
 public final class AudienceBench {
   private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -53,14 +54,18 @@ public final class AudienceBench {
   public static void main(String[] args) throws Exception {
     int[] sizes = args.length > 0 ? java.util.Arrays.stream(args[0].split(",")).mapToInt(Integer::parseInt).toArray()
         : new int[] {100_000, 1_000_000};
+    List<String> types = args.length > 1 ? List.of(args[1].split(",")) : List.of("whatsapp", "web");
+    boolean baselines = args.length <= 2 || !args[2].equals("no-baselines");
     List<Result> results = new ArrayList<>();
     try (TestParley parley = TestParley.start(TestParley.tempDir(), Map.of(), Clock.systemUTC())) {
       String token = parley.token("marketer");
       HttpServer discard = discardingServer(parley.parley().app().vertx());
       for (int n : sizes) {
-        results.add(measure("discard endpoint (raw HTTP)", n, () -> post(discard.actualPort(), "/", null, n, AudienceBench::phone)));
-        results.add(measure("raw insertMany", n, () -> rawInsert(parley.parley().app(), n)));
-        for (String type : List.of("whatsapp", "web")) {
+        if (baselines) {
+          results.add(measure("discard endpoint (raw HTTP)", n, () -> post(discard.actualPort(), "/", null, n, AudienceBench::phone)));
+          results.add(measure("raw insertMany", n, () -> rawInsert(parley.parley().app(), n)));
+        }
+        for (String type : types) {
           String task = task(parley.parley().app(), type);
           IntFunction<String> line = type.equals("whatsapp") ? AudienceBench::phone : AudienceBench::webId;
           results.add(measure("Parley upload, " + type, n,
@@ -68,7 +73,7 @@ public final class AudienceBench {
         }
       }
     }
-    print(results, sizes);
+    print(results, sizes, baselines);
   }
 
   static String phone(int i) {
@@ -148,7 +153,7 @@ public final class AudienceBench {
     return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
   }
 
-  private static void print(List<Result> results, int[] sizes) {
+  private static void print(List<Result> results, int[] sizes, boolean baselines) {
     System.out.println();
     System.out.println("| run | lines | time | lines/s | per line | peak heap | live heap after | answer |");
     System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
@@ -161,7 +166,7 @@ public final class AudienceBench {
       System.out.printf("per-line time %,d vs %,d lines, %s: %.2fx%n", large.lines(), small.lines(), name,
           large.perLineMicros() / small.perLineMicros());
     }
-    for (int n : sizes) {
+    for (int n : baselines ? sizes : new int[0]) {
       Result raw = find(results, "raw insertMany", n);
       for (Result r : results) {
         if (r.lines() == n && r.name().startsWith("Parley")) {
