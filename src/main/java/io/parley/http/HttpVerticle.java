@@ -3,6 +3,7 @@ package io.parley.http;
 import io.parley.App;
 import io.parley.ai.AiProfileRoutes;
 import io.parley.audience.AudienceImport;
+import io.parley.audience.AudienceRoutes;
 import io.parley.channel.ChannelRoutes;
 import io.parley.channel.web.WebWebhookRoutes;
 import io.parley.integration.IntegrationRoutes;
@@ -38,6 +39,7 @@ public final class HttpVerticle extends VerticleBase {
     new AiProfileRoutes(app).mount(api);
     new ManagerRoutes(app).mount(api);
     new IntegrationRoutes(app).mount(api);
+    new AudienceRoutes(app).mount(api);
     router.route().failureHandler(ErrorHandler::handle);
     router.errorHandler(404, ErrorHandler::handle);
     router.errorHandler(405, ErrorHandler::handle);
