@@ -94,21 +94,51 @@ final class CurlScript {
     return b;
   }
 
-  /** Joins backslash-continued lines and drops comments and blank lines. */
+  /**
+   * Splits the script into commands: a command goes on past a line ending in a backslash or inside an
+   * open quote (JSON bodies span lines); comments outside quotes and blank lines are dropped.
+   */
   static List<String> commands(String script) {
     List<String> out = new ArrayList<>();
     StringBuilder current = new StringBuilder();
     for (String line : script.split("\n")) {
-      String t = line.strip();
+      String t = current.length() == 0 ? line.strip() : line;
       if (current.length() == 0 && (t.isEmpty() || t.startsWith("#"))) continue;
-      if (t.endsWith("\\")) {
-        current.append(t, 0, t.length() - 1).append(' ');
+      current.append(t);
+      if (openQuote(current)) {
+        current.append('\n');
+      } else if (t.endsWith("\\")) {
+        current.setLength(current.length() - 1);
+        current.append(' ');
       } else {
-        out.add(current.append(t).toString().strip());
+        out.add(stripComment(current.toString()).strip());
         current.setLength(0);
       }
     }
     return out;
+  }
+
+  private static boolean openQuote(CharSequence s) {
+    char quote = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (quote == 0 && (c == '\'' || c == '"')) quote = c;
+      else if (quote == '"' && c == '\\') i++;
+      else if (c == quote) quote = 0;
+    }
+    return quote != 0;
+  }
+
+  /** Drops a trailing {@code # comment} that is outside quotes. */
+  private static String stripComment(String command) {
+    char quote = 0;
+    for (int i = 0; i < command.length(); i++) {
+      char c = command.charAt(i);
+      if (quote == 0 && (c == '\'' || c == '"')) quote = c;
+      else if (c == quote) quote = 0;
+      else if (quote == 0 && c == '#' && i > 0 && Character.isWhitespace(command.charAt(i - 1))) return command.substring(0, i);
+    }
+    return command;
   }
 
   /** POSIX-style word splitting: '...' literal, $'...' with \\n escapes, "..." with $VAR expansion, adjacent parts joined. */
