@@ -11,5 +11,8 @@ public final class EventAddresses {
    */
   public static final String INCOMING_MESSAGE = "parley.message.incoming";
 
+  /** Published locally each time a channel's dispatcher goes to sleep: {@code {channel, until}}. */
+  public static final String DISPATCHER_SLEEPING = "parley.dispatcher.sleeping";
+
   private EventAddresses() {}
 }

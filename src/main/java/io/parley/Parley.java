@@ -2,10 +2,15 @@ package io.parley;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.parley.channel.ChannelClients;
 import io.parley.config.ParleyConfig;
+import io.parley.dispatch.ChannelDispatcher;
+import io.parley.dispatch.DispatcherSupervisor;
+import io.parley.dispatch.VertxScheduler;
 import io.parley.http.HttpVerticle;
 import io.parley.ops.TaskCountsVerticle;
 import io.parley.store.Store;
+import io.parley.store.StoreIndexes;
 import io.parley.token.AdminBootstrap;
 import io.parley.token.TokenStore;
 import io.vertx.core.Future;
@@ -45,6 +50,7 @@ public final class Parley {
     Future<Parley> started = Future.<Void>future(p -> vertx.runOnContext(v -> bootstrap(app).onComplete(p)))
         .compose(v -> vertx.deployVerticle(new TaskCountsVerticle(app)))
         .compose(v -> vertx.deployVerticle(http))
+        .compose(id -> config.dispatch().enabled() ? vertx.deployVerticle(dispatcher(app)) : Future.succeededFuture(id))
         .map(id -> {
           Parley parley = new Parley(app, http);
           log.info("Parley is listening on {} (store: {})", config.baseUrl(http.port()), store.description());
@@ -56,8 +62,14 @@ public final class Parley {
     }).transform(ignored -> Future.failedFuture(err)));
   }
 
+  private static DispatcherSupervisor dispatcher(App app) {
+    ChannelDispatcher.Deps deps = new ChannelDispatcher.Deps(app.store(), app.clock(),
+        new VertxScheduler(app.vertx(), app.clock()), app.registry(), app.config().dispatch());
+    return new DispatcherSupervisor(deps, new ChannelClients(app.vertx(), app.clock()));
+  }
+
   private static Future<Void> bootstrap(App app) {
-    return AdminBootstrap.run(app.tokens(), app.config().adminToken());
+    return StoreIndexes.ensure(app.store()).compose(v -> AdminBootstrap.run(app.tokens(), app.config().adminToken()));
   }
 
   public int port() {

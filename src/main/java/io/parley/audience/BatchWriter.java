@@ -24,10 +24,11 @@ import org.bson.conversions.Bson;
 
 /**
  * Writes one task's batches: reserves a range of {@code seq} on the task, inserts the entries unordered
- * (an address already in the task is a duplicate-key error, counted, not a failure), then adds the new
+ * (an address already in the task is a duplicate-key error on the {@code (task, address)} index, counted,
+ * not a failure), then adds the new
  * entries to {@code counts.pending}. Remembers what it wrote so a failed upload can be taken back.
  */
-final class BatchWriter {
+public final class BatchWriter {
   /** What one batch added, and how many of its lines were already known. */
   record Written(long inserted, long duplicates) {}
 
@@ -78,7 +79,7 @@ final class BatchWriter {
     Date now = Date.from(app.clock().instant());
     long seq = firstSeq;
     for (Batch.Entry e : batch.entries()) {
-      docs.add(new Document("_id", taskId + ":" + e.address())
+      docs.add(new Document("_id", entryId(taskId, seq))
           .append("task", taskId)
           .append("address", e.address())
           .append("kind", e.kind().wire())
@@ -90,6 +91,15 @@ final class BatchWriter {
           .append("addedAt", now));
     }
     return docs;
+  }
+
+  /**
+   * An entry's id: its task and its number in the task. Claims address entries by this id alone, the
+   * only lookup the embedded store answers from an index; an address already in the task is refused by
+   * the unique {@code (task, address)} index instead.
+   */
+  public static String entryId(String taskId, long seq) {
+    return taskId + ":" + seq;
   }
 
   /** Inserts {@code docs} unordered; answers how many were new. */

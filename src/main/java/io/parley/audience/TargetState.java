@@ -10,4 +10,8 @@ public enum TargetState {
   public String wire() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }
+
+  public static TargetState fromWire(String value) {
+    return valueOf(value.toUpperCase(java.util.Locale.ROOT));
+  }
 }

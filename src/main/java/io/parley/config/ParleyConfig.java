@@ -21,7 +21,12 @@ public record ParleyConfig(
     long audienceMaxUploadBytes,
     int audienceMaxRejectedReported,
     int audienceBatchSize,
-    int metricsRefreshSeconds) {
+    int metricsRefreshSeconds,
+    Dispatch dispatch) {
+
+  /** The dispatcher's settings (see config/parley.properties). */
+  public record Dispatch(boolean enabled, int leaseSeconds, int refreshSeconds, int idleRecheckSeconds,
+      int maxAttempts) {}
 
   public static ParleyConfig fromEnvironment() {
     return from(ConfigSource.load(System.getenv(), System.getProperties()));
@@ -44,7 +49,10 @@ public record ParleyConfig(
         r.longValue("audience.maxUploadBytes", 1024, Long.MAX_VALUE),
         r.integer("audience.maxRejectedReported", 0, 1_000_000),
         r.integer("audience.batchSize", 1, 100_000),
-        r.integer("metrics.refreshSeconds", 1, 3600));
+        r.integer("metrics.refreshSeconds", 1, 3600),
+        new Dispatch(r.bool("dispatch.enabled"), r.integer("dispatch.leaseSeconds", 3, 3600),
+            r.integer("dispatch.refreshSeconds", 1, 3600), r.integer("dispatch.idleRecheckSeconds", 1, 3600),
+            r.integer("dispatch.maxAttempts", 1, 100)));
   }
 
   /** Test and embedding convenience: the defaults with some keys replaced. */
@@ -77,6 +85,13 @@ public record ParleyConfig(
     Optional<String> optional(String key) {
       String v = text(key);
       return v.isEmpty() ? Optional.empty() : Optional.of(v);
+    }
+
+    boolean bool(String key) {
+      String v = text(key);
+      if (v.equals("true")) return true;
+      if (v.equals("false")) return false;
+      throw invalid(key, v, "must be true or false");
     }
 
     int integer(String key, int min, int max) {

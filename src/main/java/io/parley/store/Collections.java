@@ -11,6 +11,12 @@ public final class Collections {
   public static final String AUDIENCE = "audience";
   /** Messages received from contacts, keyed {@code channelId:platformMessageId} so redeliveries collide. */
   public static final String INBOUND = "inbound";
+  public static final String CHANNEL_DAYS = "channel_days";
+  public static final String LEASES = "leases";
+  /** Live Parley processes and their last heartbeat, for sharing channels fairly. */
+  public static final String INSTANCES = "instances";
+  public static final String DIALOGUES = "dialogues";
+  public static final String MESSAGES = "messages";
 
   private Collections() {}
 }

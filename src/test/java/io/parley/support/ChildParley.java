@@ -111,6 +111,20 @@ public final class ChildParley implements AutoCloseable {
     return awaitExit(within);
   }
 
+  /** SIGKILL: the process gets no chance to finish anything, as in a crash or an OOM kill. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) throw new AssertionError("a killed child JVM did not end");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public boolean alive() {
+    return process.isAlive();
+  }
+
   /** Everything printed so far, stdout and stderr interleaved. */
   public String output() {
     synchronized (lines) {

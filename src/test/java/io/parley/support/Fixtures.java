@@ -65,6 +65,23 @@ public final class Fixtures {
     return await(store.collection(collection).countDocuments(filter));
   }
 
+  /** Blocks the test thread until the publisher completes; every item, in order. */
+  public static <T> List<T> all(Publisher<T> publisher) {
+    CompletableFuture<List<T>> result = new CompletableFuture<>();
+    List<T> items = new java.util.ArrayList<>();
+    publisher.subscribe(new Subscriber<T>() {
+      public void onSubscribe(Subscription s) { s.request(Long.MAX_VALUE); }
+      public void onNext(T t) { items.add(t); }
+      public void onError(Throwable t) { result.completeExceptionally(t); }
+      public void onComplete() { result.complete(items); }
+    });
+    try {
+      return result.get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Blocks the test thread (never an event loop) until the publisher's first item. */
   public static <T> T await(Publisher<T> publisher) {
     CompletableFuture<T> result = new CompletableFuture<>();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.channel.OutgoingMessage;
 import io.parley.channel.SendResult;
+import io.parley.support.FakeReceiver;
 import io.parley.webhook.StandardWebhooks;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

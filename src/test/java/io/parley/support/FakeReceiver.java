@@ -1,4 +1,4 @@
-package io.parley.channel.web;
+package io.parley.support;
 
 import io.parley.webhook.StandardWebhooks;
 import io.parley.webhook.WebhookRejected;
@@ -17,38 +17,38 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The other side of a web channel, on 127.0.0.1: it verifies every callback's signature as a real
  * receiver would (401 if it does not hold), records what arrived, then answers as the route's scenario says.
  */
-final class FakeReceiver {
-  /** One verified callback: its webhook-id and JSON body. */
-  record Delivery(String webhookId, JsonObject body) {}
+public final class FakeReceiver {
+  /** One verified callback: its webhook-id, JSON body and the path it was sent to. */
+  public record Delivery(String webhookId, JsonObject body, String path) {}
 
   private final Router router;
   private final StandardWebhooks verifier;
   private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
   private HttpServer server;
 
-  FakeReceiver(Vertx vertx, StandardWebhooks verifier) {
+  public FakeReceiver(Vertx vertx, StandardWebhooks verifier) {
     this.router = Router.router(vertx);
     this.verifier = verifier;
     router.route().handler(BodyHandler.create(false)).handler(this::verify);
   }
 
-  FakeReceiver answer(String path, Handler<RoutingContext> scenario) {
+  public FakeReceiver answer(String path, Handler<RoutingContext> scenario) {
     router.post(path).handler(scenario);
     return this;
   }
 
-  Future<FakeReceiver> start(Vertx vertx) {
+  public Future<FakeReceiver> start(Vertx vertx) {
     return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").map(s -> {
       server = s;
       return this;
     });
   }
 
-  String url(String path) {
+  public String url(String path) {
     return "http://127.0.0.1:" + server.actualPort() + path;
   }
 
-  List<Delivery> deliveries() {
+  public List<Delivery> deliveries() {
     return deliveries;
   }
 
@@ -61,7 +61,7 @@ final class FakeReceiver {
       ctx.response().setStatusCode(401).end(e.getMessage());
       return;
     }
-    deliveries.add(new Delivery(headers.get("webhook-id"), ctx.body().asJsonObject()));
+    deliveries.add(new Delivery(headers.get("webhook-id"), ctx.body().asJsonObject(), ctx.request().path()));
     ctx.next();
   }
 }

@@ -1,0 +1,259 @@
+package io.parley.dispatch;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.parley.EventAddresses;
+import io.parley.audience.TargetState;
+import io.parley.channel.Channel;
+import io.parley.channel.OutgoingMessage;
+import io.parley.channel.SendResult;
+import io.parley.config.ParleyConfig;
+import io.parley.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens outreach dialogues on one channel, for every running task that uses it, one at a time: the
+ * {@link ChannelPlanner} says which task and when; a daily slot is taken, a target claimed, the opening
+ * message sent and its outcome recorded. Runs on exactly one process, the holder of the channel's lease.
+ */
+public final class ChannelDispatcher extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(ChannelDispatcher.class);
+
+  /** What every dispatcher is built from. */
+  public record Deps(Store store, Clock clock, Scheduler scheduler, MeterRegistry registry, ParleyConfig.Dispatch settings) {}
+
+  private record Attempt(TargetClaims.Claim claim, TaskPlan plan, OutgoingMessage message, LocalDate day, int number,
+      Instant notBefore) {}
+
+  private final String channelId;
+  private final Channel channel;
+  private final String owner;
+  private final Deps deps;
+  private final ChannelPlanner planner = new ChannelPlanner();
+  private final Deque<Attempt> retries = new ArrayDeque<>();
+  private TargetClaims claims;
+  private DailyLimit limit;
+  private DialogueRecorder recorder;
+  private TaskCompletion completion;
+  private RunningTasks running;
+  private DispatchMetrics metrics;
+  private MessageConsumer<JsonObject> statusConsumer;
+  private Scheduler.Cancellable timer;
+  private Instant timerAt;
+  private Instant refreshAt;
+  private boolean busy;
+  private boolean stopped;
+  private volatile Instant leaseUntil = Instant.MAX;
+
+  public ChannelDispatcher(String channelId, Channel channel, String owner, Deps deps) {
+    this.channelId = channelId;
+    this.channel = channel;
+    this.owner = owner;
+    this.deps = deps;
+  }
+
+  /** Set by the lease holder after each renewal; past it the dispatcher sends nothing. */
+  public void leaseUntil(Instant until) {
+    this.leaseUntil = until;
+  }
+
+  @Override
+  public Future<?> start() {
+    claims = new TargetClaims(deps.store());
+    limit = new DailyLimit(deps.store());
+    recorder = new DialogueRecorder(deps.store());
+    completion = new TaskCompletion(deps.store(), vertx, claims);
+    running = new RunningTasks(deps.store());
+    metrics = new DispatchMetrics(deps.registry(), channelId);
+    statusConsumer = vertx.eventBus().<JsonObject>localConsumer(EventAddresses.TASK_STATUS, m -> refresh());
+    return loadTasks();
+  }
+
+  /**
+   * Stops dispatching. Messages waiting for a retry may or may not have reached the platform on their
+   * last try, so like any interrupted send they end {@code unknown}, never resent behind the marketer's back.
+   */
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    if (timer != null) timer.cancel();
+    Future<Void> ended = Future.succeededFuture();
+    for (Attempt waiting : retries) {
+      ended = ended.compose(v -> claims.end(waiting.claim(), TargetState.UNKNOWN, TargetClaims.INTERRUPTED, now()));
+    }
+    retries.clear();
+    return ended.compose(v -> statusConsumer.unregister());
+  }
+
+  private Instant now() {
+    return deps.clock().instant();
+  }
+
+  private Future<Void> loadTasks() {
+    refreshAt = now().plusSeconds(deps.settings().refreshSeconds());
+    return running.forChannel(channelId).map(docs -> {
+      planner.setTasks(docs.stream().map(RunningTasks::plan).toList());
+      kick();
+      return null;
+    });
+  }
+
+  private void refresh() {
+    if (stopped) return;
+    loadTasks().onFailure(err -> {
+      log.error("Channel {}: cannot read running tasks; trying again shortly", channelId, err);
+      wakeAt(now().plusSeconds(5));
+    });
+  }
+
+  /** Decides what to do now, unless an attempt is under way (its end kicks again). */
+  private void kick() {
+    if (busy || stopped) return;
+    Instant now = now();
+    if (!now.isBefore(refreshAt)) {
+      refresh();
+      return;
+    }
+    if (now.isAfter(leaseUntil)) {
+      wakeAt(now.plusSeconds(1));
+      return;
+    }
+    Attempt retry = retries.peek();
+    if (retry != null) {
+      Instant due = later(retry.notBefore(), planner.eligibleAt(retry.plan(), now));
+      if (due.isAfter(now)) {
+        wakeAt(due);
+      } else {
+        run(send(retries.poll(), now), now);
+      }
+      return;
+    }
+    ChannelPlanner.Decision decision = planner.next(now);
+    if (decision.task().isPresent()) run(open(decision.task().get(), now), now);
+    else wakeAt(decision.wakeAt());
+  }
+
+  /** Runs one attempt; the dispatcher is busy until it ends, whichever way. */
+  private void run(Future<Void> attempt, Instant now) {
+    busy = true;
+    attempt.onComplete(ar -> {
+      if (ar.failed()) {
+        log.error("Channel {}: dispatch step failed; trying again shortly", channelId, ar.cause());
+        planner.blockUntil(now.plusSeconds(5));
+      }
+      busy = false;
+      kick();
+    });
+  }
+
+  /** Sleeps until {@code at} (bounded by the next refresh), keeping an earlier wake-up already set. */
+  private void wakeAt(Instant at) {
+    Instant target = at == null || at.isAfter(refreshAt) ? refreshAt : at;
+    vertx.eventBus().publish(EventAddresses.DISPATCHER_SLEEPING, new JsonObject().put("channel", channelId)
+        .put("until", (timer != null && timerAt.isBefore(target) ? timerAt : target).toString()));
+    if (timer != null && !timerAt.isAfter(target)) return;
+    if (timer != null) timer.cancel();
+    timerAt = target;
+    timer = deps.scheduler().at(target, () -> {
+      metrics.lag(Duration.between(target, now()).toMillis() / 1000.0);
+      timer = null;
+      timerAt = null;
+      kick();
+    });
+  }
+
+  private Future<Void> open(TaskPlan plan, Instant now) {
+    LocalDate day = TaskPlan.utcDay(now);
+    return running.find(plan.taskId()).compose(task -> {
+      if (!RunningTasks.running(task)) return loadTasks();
+      return limit.take(channelId, day, plan.dailyLimit()).compose(taken -> {
+        if (!taken) {
+          planner.limitReached(plan.taskId(), now);
+          metrics.remainingToday(0);
+          return Future.succeededFuture();
+        }
+        return claims.claimNext(plan.taskId(), channelId, owner, now).compose(claim -> claim == null
+            ? nothingToSend(plan, day, now)
+            : send(new Attempt(claim, plan, OpeningText.of(task).message(claim), day, 1, now), now));
+      });
+    });
+  }
+
+  private Future<Void> nothingToSend(TaskPlan plan, LocalDate day, Instant now) {
+    planner.idle(plan.taskId(), now.plusSeconds(deps.settings().idleRecheckSeconds()));
+    return limit.giveBack(channelId, day)
+        .compose(v -> completion.verify(plan.taskId(), now))
+        .compose(completed -> completed ? loadTasks() : Future.succeededFuture());
+  }
+
+  private Future<Void> send(Attempt attempt, Instant now) {
+    planner.attempted(now);
+    return channel.send(attempt.message())
+        .recover(err -> Future.succeededFuture(new SendResult.RetryLater(Duration.ofSeconds(30), "internal error: " + err)))
+        .compose(result -> record(attempt, result));
+  }
+
+  private Future<Void> record(Attempt a, SendResult result) {
+    Instant now = now();
+    if (result instanceof SendResult.Accepted accepted) {
+      metrics.result("accepted");
+      metrics.opened();
+      return claims.sent(a.claim(), accepted.platformMessageId(), now)
+          .compose(v -> recordDialogue(a, accepted.platformMessageId(), now))
+          .compose(v -> completion.afterSend(a.claim().taskId(), now))
+          .compose(done -> done ? loadTasks() : Future.succeededFuture());
+    }
+    if (result instanceof SendResult.RetryLater retry) {
+      metrics.result("retry");
+      planner.blockUntil(now.plus(retry.delay()));
+      if (a.number() >= deps.settings().maxAttempts()) {
+        return endWithout(a, TargetState.FAILED, "gave up after " + a.number() + " attempts: " + retry.reason(), now);
+      }
+      retries.add(new Attempt(a.claim(), a.plan(), a.message(), a.day(), a.number() + 1, now.plus(retry.delay())));
+      return Future.succeededFuture();
+    }
+    if (result instanceof SendResult.Unreachable unreachable) {
+      metrics.result("unreachable");
+      return endWithout(a, TargetState.SKIPPED, "unreachable: " + unreachable.reason(), now);
+    }
+    metrics.result("failed");
+    return endWithout(a, TargetState.FAILED, ((SendResult.Failed) result).reason(), now);
+  }
+
+  /** Ends a target that got no dialogue; its daily slot goes back, since no dialogue was opened. */
+  private Future<Void> endWithout(Attempt a, TargetState state, String reason, Instant now) {
+    return claims.end(a.claim(), state, reason, now)
+        .compose(v -> limit.giveBack(channelId, a.day()))
+        .compose(v -> completion.afterSend(a.claim().taskId(), now))
+        .compose(done -> done ? loadTasks() : Future.succeededFuture());
+  }
+
+  private Future<Void> recordDialogue(Attempt a, String platformId, Instant now) {
+    return running.find(a.claim().taskId()).compose(task -> {
+      List<String> managers = task == null ? List.of() : task.getList("managers", String.class);
+      boolean leastLoaded = task != null && "least_loaded".equals(task.getString("managerAssignment"));
+      Future<String> manager = managers.isEmpty() ? Future.succeededFuture(null)
+          : recorder.assignManager(a.claim().taskId(), managers, leastLoaded);
+      return manager.compose(m -> recorder.opened(new DialogueRecorder.Opening(a.claim(), channelId, m,
+          a.message().text(), platformId), now));
+    }).compose(v -> limit.used(channelId, a.day()).map(used -> {
+      metrics.remainingToday(a.plan().dailyLimit() - used);
+      return null;
+    }));
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
+  }
+}

@@ -1,0 +1,80 @@
+package io.parley.dispatch;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Updates;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import io.parley.store.Collections;
+import io.parley.store.DuplicateKey;
+import io.parley.store.Rx;
+import io.parley.store.Store;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.bson.Document;
+
+/**
+ * Records an opened dialogue and its first message under the ids fixed at claim time, so recording the
+ * same opening twice (a retry after a crash between the two writes) changes nothing.
+ */
+final class DialogueRecorder {
+  private final MongoCollection<Document> dialogues;
+  private final MongoCollection<Document> messages;
+  private final MongoCollection<Document> tasks;
+
+  DialogueRecorder(Store store) {
+    this.dialogues = store.collection(Collections.DIALOGUES);
+    this.messages = store.collection(Collections.MESSAGES);
+    this.tasks = store.collection(Collections.TASKS);
+  }
+
+  record Opening(TargetClaims.Claim claim, String channelId, String manager, String text, String platformMessageId) {}
+
+  Future<Void> opened(Opening o, Instant now) {
+    Date at = Date.from(now);
+    Document dialogue = new Document("_id", o.claim().dialogueId()).append("task", o.claim().taskId())
+        .append("channel", o.channelId()).append("contact", o.claim().address())
+        .append("fields", o.claim().fields()).append("manager", o.manager()).append("state", "open")
+        .append("origin", "outreach").append("spend", new org.bson.types.Decimal128(0L))
+        .append("createdAt", at).append("lastMessageAt", at);
+    Document message = new Document("_id", o.claim().messageId()).append("dialogue", o.claim().dialogueId())
+        .append("direction", "out").append("author", "system").append("text", o.text())
+        .append("platformMessageId", o.platformMessageId()).append("status", "sent")
+        .append("cost", new org.bson.types.Decimal128(0L)).append("createdAt", at);
+    return ignoreDuplicate(Rx.done(dialogues.insertOne(dialogue)))
+        .compose(v -> ignoreDuplicate(Rx.done(messages.insertOne(message))))
+        .compose(v -> Rx.done(tasks.updateOne(Filters.eq("_id", o.claim().taskId()), Updates.inc("stats.dialogues", 1L))));
+  }
+
+  /** The virtual manager of the next dialogue: in turn, or the one with the fewest open dialogues. */
+  Future<String> assignManager(String taskId, List<String> managers, boolean leastLoaded) {
+    if (managers.size() == 1) return Future.succeededFuture(managers.get(0));
+    if (!leastLoaded) {
+      return Rx.first(tasks.findOneAndUpdate(Filters.eq("_id", taskId), Updates.inc("managerTurn", 1L),
+              new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE)))
+          .map(task -> {
+            long turn = task == null ? 0 : task.get("managerTurn", 0L);
+            return managers.get((int) Math.floorMod(turn, (long) managers.size()));
+          });
+    }
+    Future<String> best = Future.succeededFuture(null);
+    long[] fewest = {Long.MAX_VALUE};
+    for (String manager : managers) {
+      best = best.compose(current -> Rx.first(dialogues.countDocuments(Filters.and(Filters.eq("manager", manager),
+              Filters.in("state", "open", "human")))).map(n -> {
+        if (n < fewest[0]) {
+          fewest[0] = n;
+          return manager;
+        }
+        return current;
+      }));
+    }
+    return best;
+  }
+
+  private static Future<Void> ignoreDuplicate(Future<Void> write) {
+    return write.recover(err -> DuplicateKey.is(err) ? Future.succeededFuture() : Future.failedFuture(err));
+  }
+}

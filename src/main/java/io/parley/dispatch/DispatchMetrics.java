@@ -1,0 +1,53 @@
+package io.parley.dispatch;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The dispatcher's meters for one channel. Tag values are bounded: the channel id (channels are
+ * configured, not user input) and a result from a fixed set.
+ */
+final class DispatchMetrics {
+  static final String OPENED = "parley.dialogues.opened";
+  static final String RESULTS = "parley.send.results";
+  static final String LAG = "parley.dispatcher.lag.seconds";
+  static final String REMAINING_TODAY = "parley.channel.remaining.today";
+
+  private final MeterRegistry registry;
+  private final String channel;
+  private final Counter opened;
+  private final DistributionSummary lag;
+  private final AtomicLong remainingToday = new AtomicLong();
+
+  DispatchMetrics(MeterRegistry registry, String channel) {
+    this.registry = registry;
+    this.channel = channel;
+    this.opened = Counter.builder(OPENED).tag("channel", channel).description("new outreach dialogues opened")
+        .register(registry);
+    this.lag = DistributionSummary.builder(LAG).tag("channel", channel).baseUnit("seconds")
+        .description("how late a dialogue opened against when it was due").publishPercentiles(0.5, 0.99)
+        .register(registry);
+    Gauge.builder(REMAINING_TODAY, remainingToday, AtomicLong::get).tag("channel", channel)
+        .description("new dialogues this channel may still open today").register(registry);
+  }
+
+  void opened() {
+    opened.increment();
+  }
+
+  /** {@code result} is one of accepted, retry, failed, unreachable, error. */
+  void result(String result) {
+    Counter.builder(RESULTS).tag("channel", channel).tag("result", result).register(registry).increment();
+  }
+
+  void lag(double seconds) {
+    lag.record(Math.max(0, seconds));
+  }
+
+  void remainingToday(long remaining) {
+    remainingToday.set(Math.max(0, remaining));
+  }
+}

@@ -1,0 +1,171 @@
+package io.parley.dispatch;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import io.parley.audience.BatchWriter;
+import io.parley.audience.TargetState;
+import io.parley.store.Collections;
+import io.parley.store.Ids;
+import io.parley.store.Rx;
+import io.parley.store.Store;
+import io.parley.task.TaskCounters;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.Date;
+import org.bson.Document;
+
+/**
+ * Claims audience entries for sending, at most once. Every write is addressed by {@code _id} alone (the
+ * only lookup the embedded store serves from an index): a dispatcher reserves the task's next sequence
+ * number ({@code $inc} of {@code cursor} on the task), then increments that entry's {@code claims}; only
+ * the caller that saw it at zero while pending owns it, and then marks it {@code sending}. The message and
+ * dialogue ids are fixed at the first claim, so every retry of the send carries the same ids. A claim left
+ * by a process that died is never resent: recovery turns it into {@code unknown}.
+ */
+final class TargetClaims {
+  static final String INTERRUPTED = "interrupted while sending";
+  private static final int MAX_TRIES_PER_CLAIM = 64;
+
+  private final MongoCollection<Document> audience;
+  private final MongoCollection<Document> tasks;
+  private final TaskCounters counters;
+
+  TargetClaims(Store store) {
+    this.audience = store.collection(Collections.AUDIENCE);
+    this.tasks = store.collection(Collections.TASKS);
+    this.counters = new TaskCounters(store);
+  }
+
+  /** A claimed entry, ready to be sent. */
+  record Claim(String entryId, String taskId, long seq, String address, Document fields, String messageId,
+      String dialogueId) {
+    static Claim of(Document entry) {
+      Document fields = entry.get("fields", Document.class);
+      return new Claim(entry.getString("_id"), entry.getString("task"), entry.get("seq", Number.class).longValue(),
+          entry.getString("address"), fields == null ? new Document() : fields,
+          entry.get("messageId") instanceof String m ? m : null, entry.get("dialogueId") instanceof String d ? d : null);
+    }
+  }
+
+  static String entryId(String taskId, long seq) {
+    return BatchWriter.entryId(taskId, seq);
+  }
+
+  /** The task's next pending entry, claimed for {@code channelId}; null when none is left to claim. */
+  Future<Claim> claimNext(String taskId, String channelId, String owner, Instant now) {
+    return claimNext(taskId, channelId, owner, now, 0);
+  }
+
+  private Future<Claim> claimNext(String taskId, String channelId, String owner, Instant now, int tries) {
+    if (tries >= MAX_TRIES_PER_CLAIM) return Future.succeededFuture(null);
+    return Rx.first(tasks.findOneAndUpdate(Filters.eq("_id", taskId), Updates.inc("cursor", 1L),
+            new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
+        .compose(task -> {
+          if (task == null) return Future.succeededFuture(null);
+          long seq = number(task, "cursor");
+          if (seq > number(task, "audienceSeq")) {
+            return sweep(taskId, task).compose(found -> found
+                ? claimNext(taskId, channelId, owner, now, tries + 1) : Future.succeededFuture(null));
+          }
+          return claim(entryId(taskId, seq), channelId, owner, now).compose(claim -> claim != null
+              ? Future.succeededFuture(claim) : claimNext(taskId, channelId, owner, now, tries + 1));
+        });
+  }
+
+  private Future<Claim> claim(String entryId, String channelId, String owner, Instant now) {
+    return Rx.first(audience.findOneAndUpdate(Filters.eq("_id", entryId), Updates.inc("claims", 1),
+            new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE)))
+        .compose(before -> {
+          if (before == null || number(before, "claims") > 0 || !TargetState.PENDING.wire().equals(before.getString("state"))) {
+            return Future.succeededFuture(null); // a gap in the numbering, or somebody else's
+          }
+          String messageId = before.get("messageId") instanceof String m ? m : Ids.newId();
+          String dialogueId = before.get("dialogueId") instanceof String d ? d : Ids.newId();
+          before.append("messageId", messageId).append("dialogueId", dialogueId);
+          return Rx.done(audience.updateOne(Filters.eq("_id", entryId), Updates.combine(
+                  Updates.set("state", TargetState.SENDING.wire()), Updates.set("channel", channelId),
+                  Updates.set("owner", owner), Updates.set("claimedAt", Date.from(now)),
+                  Updates.set("messageId", messageId), Updates.set("dialogueId", dialogueId))))
+              .compose(v -> counters.move(before.getString("task"), TargetState.PENDING, TargetState.SENDING, 1))
+              .map(Claim.of(before));
+        });
+  }
+
+  /**
+   * The cursor has run past the last entry. Pending entries may still sit behind it (added while it
+   * passed, requeued, or reserved by a process that died before claiming): find the first and move the
+   * cursor back to it. Answers whether there is one. Scans, so it runs only when a task looks exhausted.
+   */
+  private Future<Boolean> sweep(String taskId, Document task) {
+    if (TaskCounters.of(task, TargetState.PENDING) <= 0) return Future.succeededFuture(false);
+    return Rx.first(audience.find(Filters.and(Filters.eq("task", taskId), Filters.eq("state", TargetState.PENDING.wire())))
+            .sort(Sorts.ascending("seq")).limit(1))
+        .compose(first -> {
+          if (first == null) return recount(taskId).map(false);
+          if (number(first, "claims") > 0) {
+            // claimed by a process that died before marking it: it may have been sent, so not again
+            return endInterrupted(first, Instant.now()).compose(v -> sweep(taskId, task));
+          }
+          long before = first.get("seq", Number.class).longValue() - 1;
+          return Rx.done(tasks.updateOne(Filters.eq("_id", taskId), Updates.min("cursor", before)))
+              .map(true);
+        });
+  }
+
+  /** Rebuilds the task's per-state counters from its entries (after a crash between two writes left them off). */
+  Future<Void> recount(String taskId) {
+    Future<Document> counts = Future.succeededFuture(new Document());
+    for (TargetState state : TargetState.values()) {
+      counts = counts.compose(doc -> Rx.first(audience.countDocuments(
+          Filters.and(Filters.eq("task", taskId), Filters.eq("state", state.wire())))).map(n -> doc.append(state.wire(), n)));
+    }
+    return counts.compose(doc -> Rx.done(tasks.updateOne(Filters.eq("_id", taskId), Updates.set("counts", doc))));
+  }
+
+  Future<Void> sent(Claim claim, String platformId, Instant now) {
+    return finish(claim, TargetState.SENT, null, Updates.set("platformMessageId", platformId), now);
+  }
+
+  /** Ends the claim as {@code failed} or {@code skipped} with the platform's reason. */
+  Future<Void> end(Claim claim, TargetState state, String reason, Instant now) {
+    return finish(claim, state, reason, Updates.unset("retryAt"), now);
+  }
+
+  private Future<Void> finish(Claim claim, TargetState state, String reason, org.bson.conversions.Bson extra, Instant now) {
+    return Rx.first(audience.findOneAndUpdate(Filters.eq("_id", claim.entryId()),
+            Updates.combine(Updates.set("state", state.wire()), Updates.set("reason", reason),
+                Updates.set("finishedAt", Date.from(now)), extra),
+            new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE)))
+        .compose(before -> before == null ? Future.<Void>succeededFuture()
+            : counters.move(claim.taskId(), TargetState.fromWire(before.getString("state")), state, 1));
+  }
+
+  /**
+   * Claims on {@code channels} left by another owner (a process that died) become {@code unknown}: the
+   * message may or may not have gone out, so it is not sent again until a marketer requeues it. One scan
+   * for all the channels a process has just taken over.
+   */
+  Future<Integer> recover(java.util.Collection<String> channels, String owner, Instant now) {
+    if (channels.isEmpty()) return Future.succeededFuture(0);
+    return Rx.list(audience.find(Filters.and(Filters.eq("state", TargetState.SENDING.wire()),
+            Filters.in("channel", channels), Filters.ne("owner", owner))))
+        .compose(stale -> {
+          Future<Integer> done = Future.succeededFuture(0);
+          for (Document entry : stale) done = done.compose(n -> endInterrupted(entry, now).map(n + 1));
+          return done;
+        });
+  }
+
+  private Future<Void> endInterrupted(Document entry, Instant now) {
+    return end(Claim.of(entry), TargetState.UNKNOWN, INTERRUPTED, now);
+  }
+
+  private static long number(Document doc, String key) {
+    Object v = doc.get(key);
+    return v instanceof Number n ? n.longValue() : 0L;
+  }
+}

@@ -1,0 +1,30 @@
+package io.parley.store;
+
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import io.vertx.core.Future;
+
+/**
+ * The indexes Parley relies on, created at start-up (creating an existing index is a no-op). Uniqueness
+ * is enforced by the store on both backends; the query indexes are made only on a real MongoDB, since the
+ * embedded store serves nothing but {@code _id} equality from an index and would only pay for them on writes.
+ */
+public final class StoreIndexes {
+  private StoreIndexes() {}
+
+  public static Future<Void> ensure(Store store) {
+    Future<Void> unique = create(store, Collections.AUDIENCE, Indexes.ascending("task", "address"), true);
+    if (store.embedded()) return unique;
+    return unique
+        .compose(v -> create(store, Collections.AUDIENCE, Indexes.ascending("task", "seq"), false))
+        .compose(v -> create(store, Collections.AUDIENCE, Indexes.ascending("task", "state", "seq"), false))
+        .compose(v -> create(store, Collections.AUDIENCE, Indexes.ascending("state", "channel"), false))
+        .compose(v -> create(store, Collections.TASKS, Indexes.ascending("channels", "status"), false))
+        .compose(v -> create(store, Collections.DIALOGUES, Indexes.ascending("task", "manager", "state"), false))
+        .compose(v -> create(store, Collections.TOKENS, Indexes.ascending("id"), true));
+  }
+
+  private static Future<Void> create(Store store, String collection, org.bson.conversions.Bson keys, boolean unique) {
+    return Rx.done(store.collection(collection).createIndex(keys, new IndexOptions().unique(unique)));
+  }
+}

@@ -1,0 +1,215 @@
+package io.parley.dispatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.parley.store.Collections;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+/** One channel's dispatcher against the embedded store and a real receiver, with time moved by hand. */
+class ChannelDispatcherTest {
+  static final Instant NINE = Instant.parse("2026-11-23T09:00:00Z");
+
+  @Test
+  void opensOneDialoguePerPauseRendersAndCompletes() {
+    try (DispatchRig rig = new DispatchRig(NINE)) {
+      String channel = rig.channel();
+      String task = rig.task(List.of(channel), 0, 24, 100, 5, "Hello {{name}}, about {{company}}?",
+          "id,name,company", "ann,Ann,Acme", "bob,Bob,", "cid,Cid,Cyan");
+      rig.dispatch(channel, "me");
+      assertEquals(List.of("ann"), rig.sentTo(), "the first dialogue opens at once");
+      assertEquals(List.of("Hello Ann, about Acme?"), rig.texts());
+      assertEquals(NINE.plusSeconds(5), rig.scheduler.next(), "the next waits the pause");
+      rig.scheduler.advance(Duration.ofSeconds(4));
+      assertEquals(1, rig.sentTo().size());
+      rig.scheduler.advance(Duration.ofSeconds(1));
+      assertEquals(List.of("ann", "bob"), rig.sentTo());
+      assertEquals("Hello Bob, about?", rig.texts().get(1), "a missing merge field renders empty");
+      rig.scheduler.advance(Duration.ofSeconds(5));
+      assertEquals(List.of("ann", "bob", "cid"), rig.sentTo());
+      JsonObject t = rig.task(task);
+      assertEquals("completed", t.getString("status"));
+      assertEquals(3L, t.getJsonObject("progress").getLong("sent"));
+      assertEquals(0L, t.getLong("remaining"));
+      assertEquals(3L, t.getJsonObject("progress").getLong("dialogues"));
+      assertEquals(3, rig.db.count(Collections.DIALOGUES, new Document("task", task)));
+      Document dialogue = rig.db.find(Collections.DIALOGUES,
+          rig.db.count(Collections.DIALOGUES, new Document()) > 0 ? firstDialogue(rig, task) : null);
+      assertEquals("open", dialogue.getString("state"));
+      assertEquals(rig.manager, dialogue.getString("manager"));
+      Document first = rig.db.find(Collections.MESSAGES, rig.receiver.deliveries().get(0).webhookId());
+      assertEquals("Hello Ann, about Acme?", first.getString("text"));
+      assertEquals("out", first.getString("direction"));
+    }
+  }
+
+  static String firstDialogue(DispatchRig rig, String task) {
+    return io.parley.support.Fixtures.await(rig.parley.parley().app().store().collection(Collections.DIALOGUES)
+        .find(new Document("task", task)).first()).getString("_id");
+  }
+
+  @Test
+  void waitsForWorkingHours() {
+    try (DispatchRig rig = new DispatchRig(Instant.parse("2026-11-23T05:59:00Z"))) {
+      String channel = rig.channel();
+      rig.task(List.of(channel), 6, 15, 100, 3, "Hi", "id", "a", "b");
+      rig.dispatch(channel, "me");
+      assertTrue(rig.sentTo().isEmpty(), "05:59 is outside 6-15 UTC");
+      rig.scheduler.advanceTo(Instant.parse("2026-11-23T05:59:59Z"));
+      assertTrue(rig.sentTo().isEmpty());
+      rig.scheduler.advanceTo(Instant.parse("2026-11-23T06:00:00Z"));
+      assertEquals(1, rig.sentTo().size(), "opens when the window opens");
+    }
+  }
+
+  @Test
+  void dailyLimitResetsAtTheUtcDayBoundary() {
+    try (DispatchRig rig = new DispatchRig(Instant.parse("2026-11-23T23:59:00Z"))) {
+      String channel = rig.channel();
+      String task = rig.task(List.of(channel), 0, 24, 2, 3, "Hi", "id", "a", "b", "c", "d");
+      rig.dispatch(channel, "me");
+      rig.scheduler.advanceTo(Instant.parse("2026-11-23T23:59:59Z"));
+      assertEquals(2, rig.sentTo().size(), "the limit of 2 holds for the rest of the day");
+      rig.scheduler.advanceTo(Instant.parse("2026-11-24T00:00:00Z"));
+      assertEquals(3, rig.sentTo().size(), "a new UTC day brings a new allowance");
+      rig.scheduler.advanceTo(Instant.parse("2026-11-24T00:00:30Z"));
+      assertEquals(4, rig.sentTo().size());
+      assertEquals(2, rig.db.find(Collections.CHANNEL_DAYS, channel + ":2026-11-23").getInteger("count"));
+      assertEquals(2, rig.db.find(Collections.CHANNEL_DAYS, channel + ":2026-11-24").getInteger("count"));
+      assertEquals("completed", rig.task(task).getString("status"));
+    }
+  }
+
+  @Test
+  void tasksShareAChannelInTurn() {
+    try (DispatchRig rig = new DispatchRig(NINE)) {
+      String channel = rig.channel();
+      rig.task(List.of(channel), 0, 24, 100, 3, "A", "id", "a1", "a2", "a3");
+      rig.task(List.of(channel), 0, 24, 100, 3, "B", "id", "b1", "b2", "b3");
+      rig.dispatch(channel, "me");
+      rig.scheduler.advance(Duration.ofSeconds(30));
+      List<String> order = new ArrayList<>();
+      for (String to : rig.sentTo()) order.add(to.substring(0, 1));
+      assertEquals(6, order.size());
+      for (int i = 1; i < order.size(); i++) {
+        assertTrue(!order.get(i).equals(order.get(i - 1)), "tasks alternate: " + rig.sentTo());
+      }
+    }
+  }
+
+  @Test
+  void pauseResumeAndStopTakeEffectBeforeTheNextDialogue() {
+    try (DispatchRig rig = new DispatchRig(NINE)) {
+      String channel = rig.channel();
+      String task = rig.task(List.of(channel), 0, 24, 100, 5, "Hi", "id", "a", "b", "c", "d");
+      rig.dispatch(channel, "me");
+      assertEquals(1, rig.sentTo().size());
+      rig.lifecycle(task, "pause");
+      rig.scheduler.advance(Duration.ofSeconds(60));
+      assertEquals(1, rig.sentTo().size(), "nothing opens while paused");
+      rig.lifecycle(task, "resume");
+      assertEquals(2, rig.sentTo().size(), "resumed long after the pause: the next one opens at once");
+      rig.scheduler.advance(Duration.ofSeconds(4));
+      assertEquals(2, rig.sentTo().size(), "and the one after waits the pause");
+      rig.lifecycle(task, "stop");
+      rig.scheduler.advance(Duration.ofSeconds(60));
+      assertEquals(2, rig.sentTo().size(), "stopped: no more");
+      JsonObject t = rig.task(task);
+      assertEquals("stopped", t.getString("status"));
+      assertEquals(2L, t.getJsonObject("progress").getLong("pending"));
+    }
+  }
+
+  @Test
+  void retryLaterHoldsTheWholeChannelAndKeepsTheMessageId() {
+    try (DispatchRig rig = new DispatchRig(NINE)) {
+      String channel = rig.channel();
+      rig.task(List.of(channel), 0, 24, 100, 3, "Hi", "id", "a", "b");
+      int[] calls = {0};
+      rig.answer = ctx -> {
+        if (calls[0]++ == 0) ctx.response().setStatusCode(429).putHeader("Retry-After", "20").end();
+        else ctx.response().end("{}");
+      };
+      rig.dispatch(channel, "me");
+      assertEquals(1, rig.receiver.deliveries().size());
+      rig.scheduler.advance(Duration.ofSeconds(19));
+      assertEquals(1, rig.receiver.deliveries().size(), "the channel waits the 20 s the receiver asked for");
+      rig.scheduler.advance(Duration.ofSeconds(1));
+      assertEquals(2, rig.receiver.deliveries().size());
+      assertEquals(rig.receiver.deliveries().get(0).webhookId(), rig.receiver.deliveries().get(1).webhookId(),
+          "a retry is the same message");
+      assertEquals("a", rig.sentTo().get(1));
+    }
+  }
+
+  @Test
+  void permanentFailuresEndWithTheirReasonAndGiveTheSlotBack() {
+    try (DispatchRig rig = new DispatchRig(NINE)) {
+      String channel = rig.channel();
+      String task = rig.task(List.of(channel), 0, 24, 100, 3, "Hi", "id", "gone", "bad", "ok");
+      rig.answer = ctx -> {
+        String to = ctx.body().asJsonObject().getString("to");
+        switch (to) {
+          case "gone" -> ctx.response().setStatusCode(410).end();
+          case "bad" -> ctx.response().setStatusCode(422).end("unknown recipient");
+          default -> ctx.response().end("{}");
+        }
+      };
+      rig.dispatch(channel, "me");
+      rig.scheduler.advance(Duration.ofSeconds(10));
+      assertEquals(3, rig.sentTo().size());
+      JsonObject t = rig.task(task);
+      assertEquals(2L, t.getJsonObject("progress").getLong("failed"));
+      assertEquals(1L, t.getJsonObject("progress").getLong("sent"));
+      assertEquals("completed", t.getString("status"));
+      List<String> reasons = rig.audience(task, "failed").stream().map(o -> ((JsonObject) o).getString("reason")).sorted().toList();
+      assertTrue(reasons.get(0).contains("410"), reasons.toString());
+      assertTrue(reasons.get(1).contains("422") && reasons.get(1).contains("unknown recipient"), reasons.toString());
+      assertEquals(1, rig.db.find(Collections.CHANNEL_DAYS, channel + ":2026-11-23").getInteger("count"),
+          "only the opened dialogue counts against the day");
+    }
+  }
+
+  @Test
+  void giveUpAfterMaxAttempts() {
+    try (DispatchRig rig = new DispatchRig(NINE)) {
+      String channel = rig.channel();
+      String task = rig.task(List.of(channel), 0, 24, 100, 3, "Hi", "id", "a");
+      rig.answer = ctx -> ctx.response().setStatusCode(503).putHeader("Retry-After", "10").end();
+      rig.dispatch(channel, "me");
+      rig.scheduler.advance(Duration.ofSeconds(60));
+      assertEquals(3, rig.receiver.deliveries().size(), "three attempts (the rig's maximum)");
+      JsonObject entry = rig.audience(task, "failed").getJsonObject(0);
+      assertTrue(entry.getString("reason").startsWith("gave up after 3 attempts"), entry.encode());
+    }
+  }
+
+  @Test
+  void claimsLeftByADeadProcessBecomeUnknownAndAreNotResent() {
+    try (DispatchRig rig = new DispatchRig(NINE)) {
+      String channel = rig.channel();
+      String task = rig.task(List.of(channel), 0, 24, 100, 3, "Hi", "id", "a", "b");
+      // a process that died after claiming the first target
+      TargetClaims claims = new TargetClaims(rig.parley.parley().app().store());
+      TargetClaims.Claim claimed = DispatchRig.await(rig.parley.parley().app().vertx().getOrCreateContext()
+          .<TargetClaims.Claim>executeBlocking(() -> null).compose(v -> claims.claimNext(task, channel, "dead", NINE))
+          .toCompletionStage().toCompletableFuture());
+      assertEquals("a", claimed.address());
+      rig.dispatch(channel, "me");
+      rig.scheduler.advance(Duration.ofSeconds(10));
+      assertEquals(List.of("b"), rig.sentTo(), "the interrupted target is not sent again");
+      JsonObject unknown = rig.audience(task, "unknown").getJsonObject(0);
+      assertEquals("a", unknown.getString("address"));
+      assertEquals(TargetClaims.INTERRUPTED, unknown.getString("reason"));
+      JsonObject t = rig.task(task);
+      assertEquals(1L, t.getJsonObject("progress").getLong("unknown"));
+      assertEquals("completed", t.getString("status"), "nothing is pending or in flight");
+    }
+  }
+}
