@@ -121,11 +121,12 @@ public final class BatchWriter {
     if (reserved.isEmpty()) return Future.succeededFuture();
     List<Bson> ranges = new ArrayList<>();
     for (SeqRange r : reserved) ranges.add(Filters.and(Filters.gte("seq", r.first()), Filters.lte("seq", r.last())));
-    Bson filter = Filters.and(Filters.eq("task", taskId), Filters.or(ranges));
-    long taken = inserted;
+    // Only entries nobody has claimed yet: in a running task a dispatcher may already be sending some.
+    Bson filter = Filters.and(Filters.eq("task", taskId), Filters.or(ranges),
+        Filters.eq("state", TargetState.PENDING.wire()), Filters.exists("claims", false));
     reserved.clear();
     inserted = 0;
-    return Rx.done(audience.deleteMany(filter))
-        .compose(v -> counters.add(taskId, Map.of(TargetState.PENDING, -taken)));
+    return Rx.first(audience.deleteMany(filter))
+        .compose(r -> counters.add(taskId, Map.of(TargetState.PENDING, -r.getDeletedCount())));
   }
 }

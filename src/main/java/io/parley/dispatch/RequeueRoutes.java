@@ -66,10 +66,9 @@ public final class RequeueRoutes {
   private Future<JsonObject> pendingAgain(String taskId, List<Document> entries) {
     Future<Long> moved = Future.succeededFuture(0L);
     for (Document e : entries) {
-      moved = moved.compose(n -> Rx.first(audience.updateOne(
-              Filters.and(Filters.eq("_id", e.get("_id")), Filters.eq("state", TargetState.UNKNOWN.wire())),
+      moved = moved.compose(n -> Rx.first(audience.updateOne(Filters.eq("_id", e.get("_id")),
               Updates.combine(Updates.set("state", TargetState.PENDING.wire()), Updates.set("reason", null),
-                  Updates.unset("owner"), Updates.unset("channel"))))
+                  Updates.set("claims", 0), Updates.unset("owner"), Updates.unset("channel"))))
           .map(r -> n + r.getModifiedCount()));
     }
     return moved.compose(n -> {

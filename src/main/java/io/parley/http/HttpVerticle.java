@@ -7,6 +7,7 @@ import io.parley.audience.AudienceRoutes;
 import io.parley.channel.ChannelRoutes;
 import io.parley.channel.web.WebWebhookRoutes;
 import io.parley.integration.IntegrationRoutes;
+import io.parley.dispatch.RequeueRoutes;
 import io.parley.manager.ManagerRoutes;
 import io.parley.ops.OpsRoutes;
 import io.parley.task.TaskRoutes;
@@ -35,6 +36,7 @@ public final class HttpVerticle extends VerticleBase {
     Api api = new Api(router, app.config().maxBodyBytes());
     new TokenRoutes(app.tokens()).mount(api);
     new TaskRoutes(app, new AudienceImport(app)).mount(api);
+    new RequeueRoutes(app).mount(api);
     new ChannelRoutes(app).mount(api);
     new AiProfileRoutes(app).mount(api);
     new ManagerRoutes(app).mount(api);

@@ -210,6 +210,21 @@ class ChannelDispatcherTest {
       JsonObject t = rig.task(task);
       assertEquals(1L, t.getJsonObject("progress").getLong("unknown"));
       assertEquals("completed", t.getString("status"), "nothing is pending or in flight");
+
+      // the marketer decides to try it again: same message id, so a receiver can recognise a repeat
+      io.parley.support.Http.Response wrongState = rig.http.post("/api/tasks/" + task + "/audience/requeue",
+          rig.marketer, new JsonObject().put("state", "sent"));
+      assertEquals(400, wrongState.status());
+      assertEquals("state", wrongState.error().getString("field"));
+      JsonObject[] requeued = new JsonObject[1];
+      rig.react("requeue", () -> requeued[0] = rig.http.post("/api/tasks/" + task + "/audience/requeue", rig.marketer,
+          new JsonObject().put("state", "unknown")).json());
+      assertEquals(1L, requeued[0].getLong("requeued"));
+      rig.scheduler.advance(Duration.ofSeconds(10));
+      assertEquals(List.of("b", "a"), rig.sentTo());
+      assertEquals(claimed.messageId(), rig.receiver.deliveries().get(1).webhookId());
+      assertEquals("completed", rig.task(task).getString("status"));
+      assertEquals(2L, rig.task(task).getJsonObject("progress").getLong("sent"));
     }
   }
 }

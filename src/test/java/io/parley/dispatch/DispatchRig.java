@@ -112,9 +112,14 @@ final class DispatchRig implements AutoCloseable {
 
   /** Changes the task's status through the API and waits until the dispatcher has reacted and sleeps again. */
   void lifecycle(String taskId, String action) {
+    react(action, () -> assertEquals(200, http.post("/api/tasks/" + taskId + "/" + action, marketer, null).status()));
+  }
+
+  /** Does {@code action}, which the dispatcher hears of, and waits until it has reacted and sleeps again. */
+  void react(String what, Runnable action) {
     int before = sleeps.get();
-    assertEquals(200, http.post("/api/tasks/" + taskId + "/" + action, marketer, null).status());
-    Poll.until("the dispatcher to react to " + action, java.time.Duration.ofSeconds(20), sleeps::get, n -> n > before);
+    action.run();
+    Poll.until("the dispatcher to react to " + what, java.time.Duration.ofSeconds(20), sleeps::get, n -> n > before);
     scheduler.awaitQuiet();
   }
 
