@@ -36,7 +36,8 @@ public final class AudienceImport {
 
   private ImportSession session(String taskId, Platform type) {
     return new ImportSession(AudienceParser.forPlatform(type), new BatchWriter(app, taskId),
-        new ReportBuilder(app.config().audienceMaxRejectedReported()), app.config().audienceBatchSize(),
+        new ReportBuilder(app.config().audienceMaxRejectedReported()),
+        Math.min(app.config().audienceBatchSize(), AudiencePages.SIZE),
         app.config().audienceMaxUploadBytes());
   }
 }

@@ -39,6 +39,7 @@ public final class BatchWriter {
   private final MongoCollection<Document> audience;
   private final MongoCollection<Document> tasks;
   private final TaskCounters counters;
+  private final AudiencePages pages;
   private final List<SeqRange> reserved = new ArrayList<>();
   private long inserted;
 
@@ -48,12 +49,13 @@ public final class BatchWriter {
     this.audience = app.store().collection(Collections.AUDIENCE);
     this.tasks = app.store().collection(Collections.TASKS);
     this.counters = new TaskCounters(app.store());
+    this.pages = new AudiencePages(app.store());
   }
 
   Future<Written> write(Batch batch) {
     if (batch.isEmpty()) return Future.succeededFuture(new Written(0, batch.duplicates()));
-    return reserve(batch.size())
-        .compose(first -> insert(documents(batch, first)))
+    return reserve()
+        .compose(first -> writeEntries(documents(batch, first), first))
         .compose(added -> {
           inserted += added;
           Future<Void> counted = counters.add(taskId, Map.of(TargetState.PENDING, added));
@@ -61,8 +63,17 @@ public final class BatchWriter {
         });
   }
 
-  /** The first of {@code n} fresh sequence numbers, by one atomic {@code $inc} on the task. */
-  private Future<Long> reserve(int n) {
+  /** Inserts a batch's entries, then its page; answers how many entries were new. */
+  private Future<Long> writeEntries(List<Document> docs, long firstSeq) {
+    return insert(docs).compose(refused -> {
+      long added = docs.size() - refused.size();
+      return pages.write(taskId, firstSeq, docs, refused).map(v -> added);
+    });
+  }
+
+  /** The first number of a fresh page of sequence numbers, by one atomic {@code $inc} on the task. */
+  private Future<Long> reserve() {
+    int n = AudiencePages.SIZE;
     return Rx.first(tasks.findOneAndUpdate(Filters.eq("_id", taskId), Updates.inc("audienceSeq", (long) n),
         new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER).projection(Projections.include("audienceSeq"))))
         .map(task -> {
@@ -79,7 +90,7 @@ public final class BatchWriter {
     Date now = Date.from(app.clock().instant());
     long seq = firstSeq;
     for (Batch.Entry e : batch.entries()) {
-      docs.add(new Document("_id", entryId(taskId, seq))
+      docs.add(new Document("_id", entryId(taskId, e.address()))
           .append("task", taskId)
           .append("address", e.address())
           .append("kind", e.kind().wire())
@@ -94,25 +105,26 @@ public final class BatchWriter {
   }
 
   /**
-   * An entry's id: its task and its number in the task. Claims address entries by this id alone, the
-   * only lookup the embedded store answers from an index; an address already in the task is refused by
-   * the unique {@code (task, address)} index instead.
+   * An entry's id: its task and its address, so a repeated address collides on the one index every store
+   * keeps; claims (by {@code _id} alone, the only lookup the embedded store serves from an index) find an
+   * entry through its page ({@link AudiencePages}).
    */
-  public static String entryId(String taskId, long seq) {
-    return taskId + ":" + seq;
+  public static String entryId(String taskId, String address) {
+    return taskId + ":" + address;
   }
 
-  /** Inserts {@code docs} unordered; answers how many were new. */
-  private Future<Long> insert(List<Document> docs) {
+  /** Inserts {@code docs} unordered; answers the positions refused as duplicates. */
+  private Future<java.util.Set<Integer>> insert(List<Document> docs) {
     return Rx.done(audience.insertMany(docs, new InsertManyOptions().ordered(false)))
-        .map(v -> (long) docs.size())
+        .map(v -> java.util.Set.<Integer>of())
         .recover(err -> {
-          // The embedded store's insertedCount also counts the refused documents, so the new ones are
-          // what is left after the duplicate-key errors, which is right for a real MongoDB too.
+          // Counted from the write errors: the embedded store's insertedCount also counts refused documents.
           if (!(err instanceof MongoBulkWriteException bulk) || !DuplicateKey.is(bulk)) {
             return Future.failedFuture(err);
           }
-          return Future.succeededFuture((long) (docs.size() - bulk.getWriteErrors().size()));
+          java.util.Set<Integer> refused = new java.util.HashSet<>();
+          bulk.getWriteErrors().forEach(e -> refused.add(e.getIndex()));
+          return Future.succeededFuture(refused);
         });
   }
 
@@ -124,9 +136,11 @@ public final class BatchWriter {
     // Only entries nobody has claimed yet: in a running task a dispatcher may already be sending some.
     Bson filter = Filters.and(Filters.eq("task", taskId), Filters.or(ranges),
         Filters.eq("state", TargetState.PENDING.wire()), Filters.exists("claims", false));
+    List<Long> firsts = reserved.stream().map(SeqRange::first).toList();
     reserved.clear();
     inserted = 0;
     return Rx.first(audience.deleteMany(filter))
-        .compose(r -> counters.add(taskId, Map.of(TargetState.PENDING, -r.getDeletedCount())));
+        .compose(r -> counters.add(taskId, Map.of(TargetState.PENDING, -r.getDeletedCount())))
+        .compose(v -> pages.forget(taskId, firsts));
   }
 }

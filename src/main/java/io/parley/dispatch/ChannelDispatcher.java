@@ -19,6 +19,7 @@ import java.time.LocalDate;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +34,8 @@ public final class ChannelDispatcher extends VerticleBase {
   /** What every dispatcher is built from. */
   public record Deps(Store store, Clock clock, Scheduler scheduler, MeterRegistry registry, ParleyConfig.Dispatch settings) {}
 
-  private record Attempt(TargetClaims.Claim claim, TaskPlan plan, OutgoingMessage message, LocalDate day, int number,
-      Instant notBefore) {}
+  private record Attempt(TargetClaims.Claim claim, TaskPlan plan, Document task, OutgoingMessage message, LocalDate day,
+      int number, Instant notBefore) {}
 
   private final String channelId;
   private final Channel channel;
@@ -177,15 +178,15 @@ public final class ChannelDispatcher extends VerticleBase {
     LocalDate day = TaskPlan.utcDay(now);
     return running.find(plan.taskId()).compose(task -> {
       if (!RunningTasks.running(task)) return loadTasks();
-      return limit.take(channelId, day, plan.dailyLimit()).compose(taken -> {
-        if (!taken) {
+      return limit.take(channelId, day, plan.dailyLimit()).compose(used -> {
+        metrics.remainingToday(used == 0 ? 0 : plan.dailyLimit() - used);
+        if (used == 0) {
           planner.limitReached(plan.taskId(), now);
-          metrics.remainingToday(0);
           return Future.succeededFuture();
         }
         return claims.claimNext(plan.taskId(), channelId, owner, now).compose(claim -> claim == null
             ? nothingToSend(plan, day, now)
-            : send(new Attempt(claim, plan, OpeningText.of(task).message(claim), day, 1, now), now));
+            : send(new Attempt(claim, plan, task, OpeningText.of(task).message(claim), day, 1, now), now));
       });
     });
   }
@@ -220,7 +221,7 @@ public final class ChannelDispatcher extends VerticleBase {
       if (a.number() >= deps.settings().maxAttempts()) {
         return endWithout(a, TargetState.FAILED, "gave up after " + a.number() + " attempts: " + retry.reason(), now);
       }
-      retries.add(new Attempt(a.claim(), a.plan(), a.message(), a.day(), a.number() + 1, now.plus(retry.delay())));
+      retries.add(new Attempt(a.claim(), a.plan(), a.task(), a.message(), a.day(), a.number() + 1, now.plus(retry.delay())));
       return Future.succeededFuture();
     }
     if (result instanceof SendResult.Unreachable unreachable) {
@@ -240,17 +241,12 @@ public final class ChannelDispatcher extends VerticleBase {
   }
 
   private Future<Void> recordDialogue(Attempt a, String platformId, Instant now) {
-    return running.find(a.claim().taskId()).compose(task -> {
-      List<String> managers = task == null ? List.of() : task.getList("managers", String.class);
-      boolean leastLoaded = task != null && "least_loaded".equals(task.getString("managerAssignment"));
-      Future<String> manager = managers.isEmpty() ? Future.succeededFuture(null)
-          : recorder.assignManager(a.claim().taskId(), managers, leastLoaded);
-      return manager.compose(m -> recorder.opened(new DialogueRecorder.Opening(a.claim(), channelId, m,
-          a.message().text(), platformId), now));
-    }).compose(v -> limit.used(channelId, a.day()).map(used -> {
-      metrics.remainingToday(a.plan().dailyLimit() - used);
-      return null;
-    }));
+    List<String> managers = a.task().getList("managers", String.class);
+    boolean leastLoaded = "least_loaded".equals(a.task().getString("managerAssignment"));
+    Future<String> manager = managers == null || managers.isEmpty() ? Future.succeededFuture(null)
+        : recorder.assignManager(a.claim().taskId(), managers, leastLoaded);
+    return manager.compose(m -> recorder.opened(new DialogueRecorder.Opening(a.claim(), channelId, m,
+        a.message().text(), platformId), now));
   }
 
   private static Instant later(Instant a, Instant b) {

@@ -30,15 +30,15 @@ final class DailyLimit {
     return channelId + ":" + day;
   }
 
-  /** Takes one of today's {@code limit} slots; false when they are all used. */
-  Future<Boolean> take(String channelId, LocalDate day, int limit) {
+  /** Takes one of today's {@code limit} slots: how many are used with it, or 0 when they are all used. */
+  Future<Integer> take(String channelId, LocalDate day, int limit) {
     String key = key(channelId, day);
     return Rx.first(days.findOneAndUpdate(Filters.eq("_id", key),
             Updates.combine(Updates.inc("count", 1), Updates.setOnInsert("channel", channelId),
                 Updates.setOnInsert("day", day.toString())),
             new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER)))
-        .compose(after -> after.getInteger("count") <= limit ? Future.succeededFuture(true)
-            : Rx.done(days.updateOne(Filters.eq("_id", key), Updates.inc("count", -1))).map(false));
+        .compose(after -> after.getInteger("count") <= limit ? Future.succeededFuture(after.getInteger("count"))
+            : Rx.done(days.updateOne(Filters.eq("_id", key), Updates.inc("count", -1))).map(0));
   }
 
   /** Returns a slot taken for a dialogue that was never opened (the send failed for good). */

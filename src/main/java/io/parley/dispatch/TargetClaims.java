@@ -6,6 +6,7 @@ import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
+import io.parley.audience.AudiencePages;
 import io.parley.audience.BatchWriter;
 import io.parley.audience.TargetState;
 import io.parley.store.Collections;
@@ -16,13 +17,15 @@ import io.parley.task.TaskCounters;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import org.bson.Document;
 
 /**
- * Claims audience entries for sending, at most once. Every write is addressed by {@code _id} alone (the
- * only lookup the embedded store serves from an index): a dispatcher reserves the task's next sequence
- * number ({@code $inc} of {@code cursor} on the task), then increments that entry's {@code claims}; only
- * the caller that saw it at zero while pending owns it, and then marks it {@code sending}. The message and
+ * Claims audience entries for sending, at most once. Every read and write is addressed by {@code _id} alone
+ * (the only lookup the embedded store serves from an index): a dispatcher reserves the task's next sequence
+ * number ({@code $inc} of {@code cursor} on the task), finds its address in the task's pages, then
+ * increments that entry's {@code claims}; only the caller that saw it at zero while pending owns it, and
+ * then marks it {@code sending}. The message and
  * dialogue ids are fixed at the first claim, so every retry of the send carries the same ids. A claim left
  * by a process that died is never resent: recovery turns it into {@code unknown}.
  */
@@ -33,11 +36,20 @@ final class TargetClaims {
   private final MongoCollection<Document> audience;
   private final MongoCollection<Document> tasks;
   private final TaskCounters counters;
+  private final AudiencePages pages;
+  /** Pages never change once written, and a dispatcher works through one at a time: a few suffice. */
+  private final java.util.Map<String, List<String>> pageCache = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(java.util.Map.Entry<String, List<String>> eldest) {
+      return size() > 8;
+    }
+  };
 
   TargetClaims(Store store) {
     this.audience = store.collection(Collections.AUDIENCE);
     this.tasks = store.collection(Collections.TASKS);
     this.counters = new TaskCounters(store);
+    this.pages = new AudiencePages(store);
   }
 
   /** A claimed entry, ready to be sent. */
@@ -51,9 +63,6 @@ final class TargetClaims {
     }
   }
 
-  static String entryId(String taskId, long seq) {
-    return BatchWriter.entryId(taskId, seq);
-  }
 
   /** The task's next pending entry, claimed for {@code channelId}; null when none is left to claim. */
   Future<Claim> claimNext(String taskId, String channelId, String owner, Instant now) {
@@ -71,9 +80,43 @@ final class TargetClaims {
             return sweep(taskId, task).compose(found -> found
                 ? claimNext(taskId, channelId, owner, now, tries + 1) : Future.succeededFuture(null));
           }
-          return claim(entryId(taskId, seq), channelId, owner, now).compose(claim -> claim != null
-              ? Future.succeededFuture(claim) : claimNext(taskId, channelId, owner, now, tries + 1));
+          return addressAt(taskId, seq).compose(address -> address == null
+              ? claimNext(taskId, channelId, owner, now, tries + 1)
+              : claim(BatchWriter.entryId(taskId, address), channelId, owner, now).compose(claim -> claim != null
+                  ? Future.succeededFuture(claim) : claimNext(taskId, channelId, owner, now, tries + 1)));
         });
+  }
+
+  /**
+   * The address numbered {@code seq}, or null for an unused number. Past the last address of its page the
+   * cursor jumps to the next page, so the unused tail of a short batch costs one write, not hundreds.
+   */
+  private Future<String> addressAt(String taskId, long seq) {
+    long page = AudiencePages.pageOf(seq);
+    int offset = AudiencePages.offsetOf(seq);
+    return page(taskId, page).compose(addresses -> {
+      String address = addresses != null && offset < addresses.size() ? addresses.get(offset) : null;
+      if (address != null || (addresses != null && hasAfter(addresses, offset))) return Future.succeededFuture(address);
+      long lastOfPage = AudiencePages.firstSeq(page + 1) - 1;
+      return Rx.done(tasks.updateOne(Filters.eq("_id", taskId), Updates.max("cursor", lastOfPage))).map((String) null);
+    });
+  }
+
+  private Future<List<String>> page(String taskId, long page) {
+    String key = taskId + ":" + page;
+    List<String> cached = pageCache.get(key);
+    if (cached != null) return Future.succeededFuture(cached);
+    return pages.find(taskId, page).map(addresses -> {
+      if (addresses != null) pageCache.put(key, addresses);
+      return addresses;
+    });
+  }
+
+  private static boolean hasAfter(List<String> addresses, int offset) {
+    for (int i = offset + 1; i < addresses.size(); i++) {
+      if (addresses.get(i) != null) return true;
+    }
+    return false;
   }
 
   private Future<Claim> claim(String entryId, String channelId, String owner, Instant now) {
@@ -110,8 +153,13 @@ final class TargetClaims {
             // claimed by a process that died before marking it: it may have been sent, so not again
             return endInterrupted(first, Instant.now()).compose(v -> sweep(taskId, task));
           }
+          long page = AudiencePages.pageOf(first.get("seq", Number.class).longValue());
+          pageCache.remove(taskId + ":" + page);
           long before = first.get("seq", Number.class).longValue() - 1;
-          return Rx.done(tasks.updateOne(Filters.eq("_id", taskId), Updates.min("cursor", before)))
+          // a process that died between a batch and its page left the page unwritten: rebuild it
+          return pages.find(taskId, page).compose(found -> found != null ? Future.succeededFuture(found)
+                  : pages.rebuild(taskId, page))
+              .compose(found -> Rx.done(tasks.updateOne(Filters.eq("_id", taskId), Updates.min("cursor", before))))
               .map(true);
         });
   }

@@ -9,6 +9,8 @@ public final class Collections {
   public static final String INTEGRATIONS = "integrations";
   public static final String TASKS = "tasks";
   public static final String AUDIENCE = "audience";
+  /** The audience in upload order, a thousand addresses a page: how entries are claimed by {@code _id}. */
+  public static final String AUDIENCE_PAGES = "audience_pages";
   /** Messages received from contacts, keyed {@code channelId:platformMessageId} so redeliveries collide. */
   public static final String INBOUND = "inbound";
   public static final String CHANNEL_DAYS = "channel_days";

@@ -5,18 +5,16 @@ import com.mongodb.client.model.Indexes;
 import io.vertx.core.Future;
 
 /**
- * The indexes Parley relies on, created at start-up (creating an existing index is a no-op). Uniqueness
- * is enforced by the store on both backends; the query indexes are made only on a real MongoDB, since the
- * embedded store serves nothing but {@code _id} equality from an index and would only pay for them on writes.
+ * The query indexes a real MongoDB needs, created at start-up (creating an existing index is a no-op).
+ * Nothing Parley relies on for correctness is an index other than {@code _id}, and the embedded store
+ * serves nothing but {@code _id} equality from an index, so there it would only pay for them on writes.
  */
 public final class StoreIndexes {
   private StoreIndexes() {}
 
   public static Future<Void> ensure(Store store) {
-    Future<Void> unique = create(store, Collections.AUDIENCE, Indexes.ascending("task", "address"), true);
-    if (store.embedded()) return unique;
-    return unique
-        .compose(v -> create(store, Collections.AUDIENCE, Indexes.ascending("task", "seq"), false))
+    if (store.embedded()) return Future.succeededFuture();
+    return create(store, Collections.AUDIENCE, Indexes.ascending("task", "seq"), false)
         .compose(v -> create(store, Collections.AUDIENCE, Indexes.ascending("task", "state", "seq"), false))
         .compose(v -> create(store, Collections.AUDIENCE, Indexes.ascending("state", "channel"), false))
         .compose(v -> create(store, Collections.TASKS, Indexes.ascending("channels", "status"), false))

@@ -21,6 +21,7 @@ final class TaskRequest {
   static final int MIN_PAUSE_SECONDS = 3;
   static final int MAX_DAILY_LIMIT = 1_000_000;
   static final int MAX_TEXT = 4096;
+  static final int MAX_CHANNELS = 10_000;
   private static final Pattern TEMPLATE_NAME = Pattern.compile("[a-z0-9_]{1,512}");
   private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(_[A-Z]{2})?");
 
@@ -31,7 +32,7 @@ final class TaskRequest {
     String name = f.string("name", 1, 200);
     Platform type = f.enumValue("type", Platform.class);
     TaskFormat format = f.enumValue("format", TaskFormat.class);
-    List<String> channels = f.strings("channels", 1, 100);
+    List<String> channels = f.strings("channels", 1, MAX_CHANNELS);
     List<String> managers = f.strings("managers", 1, 100);
     TaskDraft.ManagerAssignment assignment = f.optionalEnum("managerAssignment", TaskDraft.ManagerAssignment.class)
         .orElse(TaskDraft.ManagerAssignment.ROUND_ROBIN);

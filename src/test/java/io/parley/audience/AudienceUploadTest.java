@@ -69,8 +69,8 @@ class AudienceUploadTest {
     assertEquals(List.of("+79123456789", "+442079460958", "+16502530000", "+4915123456789"),
         entries.stream().map(d -> d.getString("address")).toList(), "kept in upload order");
     Document first = entries.get(0);
-    assertEquals(task + ":1", first.getString("_id"), "entries are numbered in upload order");
-    assertEquals(1L, first.getLong("seq"));
+    assertEquals(task + ":+79123456789", first.getString("_id"));
+    assertEquals(1L, first.getLong("seq"), "entries are numbered in upload order");
     assertEquals("phone", first.getString("kind"));
     assertEquals("pending", first.getString("state"));
     assertEquals(1L, first.getLong("line"));

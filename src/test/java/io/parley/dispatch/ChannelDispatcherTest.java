@@ -227,4 +227,21 @@ class ChannelDispatcherTest {
       assertEquals(2L, rig.task(task).getJsonObject("progress").getLong("sent"));
     }
   }
+
+  @Test
+  void walksEveryPageOfSmallBatchesAndRebuildsALostPage() {
+    try (DispatchRig rig = new DispatchRig(NINE, java.util.Map.of("audience.batchSize", "2"))) {
+      String channel = rig.channel();
+      String task = rig.task(List.of(channel), 0, 24, 100, 3, "Hi", "id", "a", "b", "c", "a", "d");
+      assertEquals(1L, rig.upload(task, "id", "c", "e").getLong("duplicates"), "c is already in the task");
+      // a process that died after writing a batch but before its page: the page of "e" is missing
+      rig.db.update(Collections.TASKS, task, new Document("$set", new Document("audienceSeq", 5000L)));
+      io.parley.support.Fixtures.await(rig.parley.parley().app().store().collection(Collections.AUDIENCE_PAGES)
+          .deleteOne(new Document("_id", task + ":3")));
+      rig.dispatch(channel, "me");
+      rig.scheduler.advance(Duration.ofSeconds(60));
+      assertEquals(List.of("a", "b", "c", "d", "e"), rig.sentTo(), "each once, in upload order");
+      assertEquals("completed", rig.task(task).getString("status"));
+    }
+  }
 }

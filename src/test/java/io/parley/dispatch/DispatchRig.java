@@ -46,9 +46,15 @@ final class DispatchRig implements AutoCloseable {
       .end(new JsonObject().put("id", "r-" + System.nanoTime()).encode());
 
   DispatchRig(Instant start) {
+    this(start, Map.of());
+  }
+
+  DispatchRig(Instant start, Map<String, String> config) {
     clock = new MutableClock(start);
     scheduler = new ManualScheduler(clock);
-    parley = TestParley.start(TestParley.tempDir(), Map.of("dispatch.enabled", "false"), clock);
+    java.util.Map<String, String> all = new java.util.HashMap<>(config);
+    all.put("dispatch.enabled", "false");
+    parley = TestParley.start(TestParley.tempDir(), all, clock);
     http = parley.http();
     db = new Fixtures(parley);
     App app = parley.parley().app();
@@ -79,6 +85,13 @@ final class DispatchRig implements AutoCloseable {
     assertEquals(200, upload.status(), upload.toString());
     assertEquals(200, http.post("/api/tasks/" + id + "/start", marketer, null).status());
     return id;
+  }
+
+  /** Adds CSV lines (header first) to a task's audience. */
+  JsonObject upload(String taskId, String... csv) {
+    Http.Response r = http.send("/api/tasks/" + taskId + "/audience", marketer, "POST", "text/csv", String.join("\n", csv) + "\n");
+    assertEquals(200, r.status(), r.toString());
+    return r.json();
   }
 
   String created(String path, JsonObject body) {
