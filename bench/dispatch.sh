@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Dispatcher benchmark: 1,000 web channels with a 3 s pause against a receiver on 127.0.0.1, one task with
+# 100,000 targets, then claim timing in tasks of 10,000 and 1,000,000 targets. Embedded store, one JVM.
+# Usage: bench/dispatch.sh [channels targets windowSeconds warmupSeconds]  (default 1000 100000 60 15)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./mvnw -q test-compile
+./mvnw -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+mkdir -p bench/results
+java -Xmx2g -Djava.util.logging.config.file=/dev/null \
+  -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
+  io.parley.dispatch.DispatchBench "$@" 2>bench/results/dispatch.log | tee bench/results/dispatch.txt

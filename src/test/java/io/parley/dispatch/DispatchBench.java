@@ -1,0 +1,208 @@
+package io.parley.dispatch;
+
+import com.sun.management.OperatingSystemMXBean;
+import io.parley.App;
+import io.parley.support.Http;
+import io.parley.support.TestParley;
+import io.parley.webhook.StandardWebhooks;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The dispatcher under load (run by {@code bench/dispatch.sh}, not by the test suite): many web channels
+ * with the minimum pause, one task, a receiver on 127.0.0.1 in the same JVM. Measures the dialogue rate
+ * against the configured one (channels ÷ pause), how far each channel's gaps stray from the pause, the
+ * CPU Parley and the receiver use, and the time to claim one target in a small and in a large task.
+ */
+public final class DispatchBench {
+  private record Arrival(int channel, long nanos) {}
+
+  public static void main(String[] args) throws Exception {
+    int channels = arg(args, 0, 1000);
+    int targets = arg(args, 1, 100_000);
+    int window = arg(args, 2, 60);
+    int warmup = arg(args, 3, 15);
+    int pause = 3;
+    System.out.printf("channels %d, targets %d, pause %d s, warm-up %d s, window %d s, cores %d%n",
+        channels, targets, pause, warmup, window, Runtime.getRuntime().availableProcessors());
+
+    Vertx receiverVertx = Vertx.vertx();
+    ConcurrentLinkedQueue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
+    AtomicLong received = new AtomicLong();
+    HttpServer receiver = receiverVertx.createHttpServer().requestHandler(req -> {
+      long now = System.nanoTime();
+      int channel = Integer.parseInt(req.path().substring("/in/".length()));
+      arrivals.add(new Arrival(channel, now));
+      received.incrementAndGet();
+      req.end().onComplete(v -> req.response().putHeader("Content-Type", "application/json").end("{}"));
+    }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    try (TestParley parley = TestParley.start(TestParley.tempDir(), Map.of("dispatch.refreshSeconds", "5"),
+        Clock.systemUTC())) {
+      Http http = parley.http();
+      String secret = StandardWebhooks.newSecret();
+      long setup = System.nanoTime();
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < channels; i++) {
+        ids.add(created(http, "/api/channels", new JsonObject().put("type", "web").put("name", "c" + i)
+            .put("settings", new JsonObject().put("callbackUrl", "http://127.0.0.1:" + receiver.actualPort() + "/in/" + i)
+                .put("secret", secret))));
+      }
+      String manager = created(http, "/api/managers", new JsonObject().put("name", "Anna"));
+      String ai = created(http, "/api/ai-profiles", new JsonObject().put("name", "Bot")
+          .put("scripted", new JsonObject().put("rules", new JsonArray()).put("fallback", "Thanks")));
+      String task = created(http, "/api/tasks", new JsonObject().put("name", "bench").put("type", "web")
+          .put("format", "incoming_outgoing").put("channels", new JsonArray(ids)).put("managers", new JsonArray().add(manager))
+          .put("ai", ai).put("spendLimitPerDialogue", "1").put("workingHours", new JsonObject().put("from", 0).put("to", 24))
+          .put("dailyLimitPerChannel", 1_000_000).put("pauseBetweenDialogues", pause)
+          .put("openingMessage", new JsonObject().put("text", "Hello {{address}}")));
+      upload(http, task, targets, "t-");
+      System.out.printf("set-up (channels, task, %d targets) %.1f s%n", targets, (System.nanoTime() - setup) / 1e9);
+
+      http.post("/api/tasks/" + task + "/start", TestParley.ADMIN, null);
+      long started = System.nanoTime();
+      sleepUntil(started + TimeUnit.SECONDS.toNanos(warmup));
+      OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      long cpu0 = os.getProcessCpuTime();
+      long from = System.nanoTime();
+      long count0 = received.get();
+      sleepUntil(from + TimeUnit.SECONDS.toNanos(window));
+      long to = System.nanoTime();
+      long count1 = received.get();
+      long cpu1 = os.getProcessCpuTime();
+      http.post("/api/tasks/" + task + "/pause", TestParley.ADMIN, null);
+
+      double seconds = (to - from) / 1e9;
+      double rate = (count1 - count0) / seconds;
+      double configured = (double) channels / pause;
+      List<Double> deviations = gapDeviations(arrivals, channels, from, to, pause);
+      double cpuCores = (cpu1 - cpu0) / 1e9 / seconds;
+      System.out.println();
+      System.out.println("| measure | value |");
+      System.out.println("| --- | ---: |");
+      System.out.printf("| configured rate (channels ÷ pause) | %.1f dialogues/s |%n", configured);
+      System.out.printf("| achieved rate over %d s | %.1f dialogues/s |%n", window, rate);
+      System.out.printf("| achieved ÷ configured | %.1f %% |%n", 100 * rate / configured);
+      System.out.printf("| gaps measured | %,d |%n", deviations.size());
+      System.out.printf("| \\|gap − pause\\|, p50 | %.1f ms |%n", percentile(deviations, 0.50));
+      System.out.printf("| \\|gap − pause\\|, p99 | %.1f ms |%n", percentile(deviations, 0.99));
+      System.out.printf("| \\|gap − pause\\|, max | %.1f ms |%n", percentile(deviations, 1.0));
+      System.out.printf("| CPU (Parley, its store and the receiver) | %.2f cores of %d |%n", cpuCores,
+          Runtime.getRuntime().availableProcessors());
+
+      claims(parley, http);
+    } finally {
+      receiverVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** For every channel, |gap between consecutive dialogues − pause|, for gaps inside the window, in ms. */
+  private static List<Double> gapDeviations(ConcurrentLinkedQueue<Arrival> arrivals, int channels, long from, long to,
+      int pause) {
+    List<List<Long>> perChannel = new ArrayList<>();
+    for (int i = 0; i < channels; i++) perChannel.add(new ArrayList<>());
+    for (Arrival a : arrivals) perChannel.get(a.channel()).add(a.nanos());
+    List<Double> deviations = new ArrayList<>();
+    for (List<Long> times : perChannel) {
+      Collections.sort(times);
+      for (int i = 1; i < times.size(); i++) {
+        if (times.get(i - 1) < from || times.get(i) > to) continue;
+        double gapMs = (times.get(i) - times.get(i - 1)) / 1e6;
+        deviations.add(Math.abs(gapMs - pause * 1000.0));
+      }
+    }
+    Collections.sort(deviations);
+    return deviations;
+  }
+
+  /** Time to claim one target, in a task of 10,000 and one of 1,000,000 (the store's size must not matter). */
+  private static void claims(TestParley parley, Http http) throws Exception {
+    App app = parley.parley().app();
+    System.out.println();
+    System.out.println("| targets in the task | claims timed | per claim | ratio to 10,000 |");
+    System.out.println("| ---: | ---: | ---: | ---: |");
+    double base = 0;
+    for (int size : new int[] {10_000, 1_000_000}) {
+      String task = created(http, "/api/tasks", new JsonObject().put("name", "claims " + size).put("type", "web")
+          .put("format", "incoming").put("channels", new JsonArray().add(created(http, "/api/channels",
+              new JsonObject().put("type", "web").put("name", "x").put("settings",
+                  new JsonObject().put("callbackUrl", "http://127.0.0.1:9/x")))))
+          .put("managers", new JsonArray().add(created(http, "/api/managers", new JsonObject().put("name", "M"))))
+          .put("ai", created(http, "/api/ai-profiles", new JsonObject().put("name", "A")
+              .put("scripted", new JsonObject().put("fallback", "ok"))))
+          .put("spendLimitPerDialogue", "1"));
+      // an incoming task refuses uploads through the API, so its entries are imported as an upload imports them
+      importDirect(app, task, size);
+      TargetClaims claims = new TargetClaims(app.store());
+      int n = 2000;
+      for (int i = 0; i < 50; i++) await(claims.claimNext(task, "bench", "bench", Instant.now())); // warm-up
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        if (await(claims.claimNext(task, "bench", "bench", Instant.now())) == null) throw new IllegalStateException("ran dry");
+      }
+      double perClaim = (System.nanoTime() - t0) / 1e6 / n;
+      if (base == 0) base = perClaim;
+      System.out.printf("| %,d | %,d | %.2f ms | %.2f× |%n", size, n, perClaim, perClaim / base);
+    }
+  }
+
+  private static void importDirect(App app, String task, int size) throws Exception {
+    List<String> lines = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) lines.add("c-" + i);
+    long t0 = System.nanoTime();
+    var report = await(app.vertx().getOrCreateContext().<Void>executeBlocking(() -> null)
+        .compose(v -> new io.parley.audience.AudienceImport(app).importLines(task, io.parley.channel.Platform.WEB, lines)));
+    System.out.printf("(imported %,d targets in %.1f s: %s)%n", size, (System.nanoTime() - t0) / 1e9, report.accepted());
+  }
+
+  private static void upload(Http http, String task, int targets, String prefix) {
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < targets; i++) body.append(prefix).append(i).append('\n');
+    HttpRequest.Builder b = http.builder("/api/tasks/" + task + "/audience", TestParley.ADMIN)
+        .version(HttpClient.Version.HTTP_1_1).header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+    Http.Response r = http.send(b);
+    if (r.status() != 200) throw new IllegalStateException("upload: " + r);
+  }
+
+  private static String created(Http http, String path, JsonObject body) {
+    Http.Response r = http.post(path, TestParley.ADMIN, body);
+    if (r.status() != 201) throw new IllegalStateException(path + ": " + r);
+    return r.json().getString("id");
+  }
+
+  private static double percentile(List<Double> sorted, double p) {
+    if (sorted.isEmpty()) return Double.NaN;
+    return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1));
+  }
+
+  private static void sleepUntil(long deadline) {
+    for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+      LockSupport.parkNanos(left);
+    }
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(600, TimeUnit.SECONDS);
+  }
+
+  private static int arg(String[] args, int i, int fallback) {
+    return args.length > i ? Integer.parseInt(args[i]) : fallback;
+  }
+}
