@@ -46,6 +46,13 @@ class ChannelDispatcherTest {
       Document first = rig.db.find(Collections.MESSAGES, rig.receiver.deliveries().get(0).webhookId());
       assertEquals("Hello Ann, about Acme?", first.getString("text"));
       assertEquals("out", first.getString("direction"));
+      String metrics = rig.http.get("/metrics", null).body();
+      for (String meter : List.of("parley_dialogues_opened_total", "parley_messages_sent_total")) {
+        assertTrue(metrics.contains(meter + "{channel=\"" + channel + "\"} 3.0"), meter + " in:\n" + metrics);
+      }
+      assertTrue(metrics.contains("parley_send_results_total{channel=\"" + channel + "\",result=\"accepted\"} 3.0"));
+      assertTrue(metrics.contains("parley_channel_remaining_today{channel=\"" + channel + "\"} 97.0"));
+      assertTrue(metrics.contains("parley_dispatcher_lag_seconds_count{channel=\"" + channel + "\"}"));
     }
   }
 
