@@ -174,28 +174,30 @@ public final class ChannelDispatcher extends VerticleBase {
     });
   }
 
+  /**
+   * Claims the task's next target (the claim also reads whether the task still runs, so a pause made on
+   * any process stops it here), then takes a slot of the day's limit, then sends.
+   */
   private Future<Void> open(TaskPlan plan, Instant now) {
     LocalDate day = TaskPlan.utcDay(now);
-    return running.find(plan.taskId()).compose(task -> {
-      if (!RunningTasks.running(task)) return loadTasks();
+    return claims.claimNext(plan.taskId(), channelId, owner, now).compose(found -> {
+      if (found.task() == null || !found.running()) return loadTasks();
+      if (found.claim() == null) return nothingToSend(plan, now);
       return limit.take(channelId, day, plan.dailyLimit()).compose(used -> {
         metrics.remainingToday(used == 0 ? 0 : plan.dailyLimit() - used);
         if (used == 0) {
           planner.limitReached(plan.taskId(), now);
-          return Future.succeededFuture();
+          return claims.release(found.claim());
         }
-        return claims.claimNext(plan.taskId(), channelId, owner, now).compose(claim -> claim == null
-            ? nothingToSend(plan, day, now)
-            : send(new Attempt(claim, plan, task, OpeningText.of(task).message(claim), day, 1, now), now));
+        TargetClaims.Claim claim = found.claim();
+        return send(new Attempt(claim, plan, found.task(), OpeningText.of(found.task()).message(claim), day, 1, now), now);
       });
     });
   }
 
-  private Future<Void> nothingToSend(TaskPlan plan, LocalDate day, Instant now) {
+  private Future<Void> nothingToSend(TaskPlan plan, Instant now) {
     planner.idle(plan.taskId(), now.plusSeconds(deps.settings().idleRecheckSeconds()));
-    return limit.giveBack(channelId, day)
-        .compose(v -> completion.verify(plan.taskId(), now))
-        .compose(completed -> completed ? loadTasks() : Future.succeededFuture());
+    return completion.verify(plan.taskId(), now).compose(completed -> completed ? loadTasks() : Future.succeededFuture());
   }
 
   private Future<Void> send(Attempt attempt, Instant now) {
@@ -211,8 +213,8 @@ public final class ChannelDispatcher extends VerticleBase {
       metrics.result("accepted");
       metrics.opened();
       return claims.sent(a.claim(), accepted.platformMessageId(), now)
-          .compose(v -> recordDialogue(a, accepted.platformMessageId(), now))
-          .compose(v -> completion.afterSend(a.claim().taskId(), now))
+          .compose(task -> recordDialogue(a, accepted.platformMessageId(), now).map(task))
+          .compose(task -> completion.afterSend(task, now))
           .compose(done -> done ? loadTasks() : Future.succeededFuture());
     }
     if (result instanceof SendResult.RetryLater retry) {

@@ -44,8 +44,7 @@ final class DialogueRecorder {
         .append("platformMessageId", o.platformMessageId()).append("status", "sent")
         .append("cost", new org.bson.types.Decimal128(0L)).append("createdAt", at);
     return ignoreDuplicate(Rx.done(dialogues.insertOne(dialogue)))
-        .compose(v -> ignoreDuplicate(Rx.done(messages.insertOne(message))))
-        .compose(v -> Rx.done(tasks.updateOne(Filters.eq("_id", o.claim().taskId()), Updates.inc("stats.dialogues", 1L))));
+        .compose(v -> ignoreDuplicate(Rx.done(messages.insertOne(message))));
   }
 
   /** The virtual manager of the next dialogue: in turn, or the one with the fewest open dialogues. */

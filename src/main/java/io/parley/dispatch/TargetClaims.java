@@ -64,27 +64,60 @@ final class TargetClaims {
   }
 
 
-  /** The task's next pending entry, claimed for {@code channelId}; null when none is left to claim. */
-  Future<Claim> claimNext(String taskId, String channelId, String owner, Instant now) {
+  /**
+   * What a claim attempt found: the task as the reservation read it (its status is fresh: a task paused
+   * on another process is seen here) and the claimed entry, or none when nothing is left to claim.
+   */
+  record Attempt(Document task, Claim claim) {
+    boolean running() {
+      return RunningTasks.running(task);
+    }
+  }
+
+  /** The task's next pending entry, claimed for {@code channelId}, if the task is still running. */
+  Future<Attempt> claimNext(String taskId, String channelId, String owner, Instant now) {
     return claimNext(taskId, channelId, owner, now, 0);
   }
 
-  private Future<Claim> claimNext(String taskId, String channelId, String owner, Instant now, int tries) {
-    if (tries >= MAX_TRIES_PER_CLAIM) return Future.succeededFuture(null);
-    return Rx.first(tasks.findOneAndUpdate(Filters.eq("_id", taskId), Updates.inc("cursor", 1L),
+  /**
+   * Reserves the next number and, optimistically, moves one target from {@code pending} to {@code sending}
+   * in the same write; the rare reservation that finds nothing to claim moves it back ({@link #unreserve}).
+   */
+  private Future<Attempt> claimNext(String taskId, String channelId, String owner, Instant now, int tries) {
+    if (tries >= MAX_TRIES_PER_CLAIM) return Future.succeededFuture(new Attempt(null, null));
+    return Rx.first(tasks.findOneAndUpdate(Filters.eq("_id", taskId), Updates.combine(Updates.inc("cursor", 1L),
+                Updates.inc(TaskCounters.field(TargetState.PENDING), -1L), Updates.inc(TaskCounters.field(TargetState.SENDING), 1L)),
             new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
         .compose(task -> {
-          if (task == null) return Future.succeededFuture(null);
+          if (task == null) return Future.succeededFuture(new Attempt(null, null));
           long seq = number(task, "cursor");
+          if (!RunningTasks.running(task)) return unreserve(taskId, seq).map(new Attempt(task, null));
           if (seq > number(task, "audienceSeq")) {
-            return sweep(taskId, task).compose(found -> found
-                ? claimNext(taskId, channelId, owner, now, tries + 1) : Future.succeededFuture(null));
+            return unreserve(taskId, seq).compose(v -> sweep(taskId)).compose(found -> found
+                ? claimNext(taskId, channelId, owner, now, tries + 1) : Future.succeededFuture(new Attempt(task, null)));
           }
-          return addressAt(taskId, seq).compose(address -> address == null
-              ? claimNext(taskId, channelId, owner, now, tries + 1)
-              : claim(BatchWriter.entryId(taskId, address), channelId, owner, now).compose(claim -> claim != null
-                  ? Future.succeededFuture(claim) : claimNext(taskId, channelId, owner, now, tries + 1)));
+          return addressAt(taskId, seq)
+              .compose(address -> address == null ? Future.succeededFuture((Claim) null)
+                  : claim(BatchWriter.entryId(taskId, address), channelId, owner, now))
+              .compose(claim -> claim != null ? Future.succeededFuture(new Attempt(task, claim))
+                  : unreserve(taskId, seq).compose(v -> claimNext(taskId, channelId, owner, now, tries + 1)));
         });
+  }
+
+  /** Takes back a reservation that claimed nothing: the counters, and the cursor if it can go back. */
+  private Future<Void> unreserve(String taskId, long seq) {
+    return Rx.done(tasks.updateOne(Filters.eq("_id", taskId), Updates.combine(
+        Updates.inc(TaskCounters.field(TargetState.PENDING), 1L), Updates.inc(TaskCounters.field(TargetState.SENDING), -1L))));
+  }
+
+  /** Gives a claimed target back untried (the day's limit was reached meanwhile): pending again, first in line. */
+  Future<Void> release(Claim claim) {
+    return Rx.done(audience.updateOne(Filters.eq("_id", claim.entryId()), Updates.combine(
+            Updates.set("state", TargetState.PENDING.wire()), Updates.set("claims", 0),
+            Updates.unset("owner"), Updates.unset("channel"), Updates.unset("claimedAt"))))
+        .compose(v -> Rx.done(tasks.updateOne(Filters.eq("_id", claim.taskId()), Updates.combine(
+            Updates.inc(TaskCounters.field(TargetState.PENDING), 1L), Updates.inc(TaskCounters.field(TargetState.SENDING), -1L),
+            Updates.min("cursor", claim.seq() - 1)))));
   }
 
   /**
@@ -133,7 +166,6 @@ final class TargetClaims {
                   Updates.set("state", TargetState.SENDING.wire()), Updates.set("channel", channelId),
                   Updates.set("owner", owner), Updates.set("claimedAt", Date.from(now)),
                   Updates.set("messageId", messageId), Updates.set("dialogueId", dialogueId))))
-              .compose(v -> counters.move(before.getString("task"), TargetState.PENDING, TargetState.SENDING, 1))
               .map(Claim.of(before));
         });
   }
@@ -141,17 +173,17 @@ final class TargetClaims {
   /**
    * The cursor has run past the last entry. Pending entries may still sit behind it (added while it
    * passed, requeued, or reserved by a process that died before claiming): find the first and move the
-   * cursor back to it. Answers whether there is one. Scans, so it runs only when a task looks exhausted.
+   * cursor back to it. Answers whether there is one. It scans the entries rather than trusting the
+   * counters, which a killed process can leave off by one; it runs only when a task looks exhausted.
    */
-  private Future<Boolean> sweep(String taskId, Document task) {
-    if (TaskCounters.of(task, TargetState.PENDING) <= 0) return Future.succeededFuture(false);
+  private Future<Boolean> sweep(String taskId) {
     return Rx.first(audience.find(Filters.and(Filters.eq("task", taskId), Filters.eq("state", TargetState.PENDING.wire())))
             .sort(Sorts.ascending("seq")).limit(1))
         .compose(first -> {
-          if (first == null) return recount(taskId).map(false);
+          if (first == null) return Future.succeededFuture(false);
           if (number(first, "claims") > 0) {
             // claimed by a process that died before marking it: it may have been sent, so not again
-            return endInterrupted(first, Instant.now()).compose(v -> sweep(taskId, task));
+            return endInterrupted(first, Instant.now()).compose(v -> sweep(taskId));
           }
           long page = AudiencePages.pageOf(first.get("seq", Number.class).longValue());
           pageCache.remove(taskId + ":" + page);
@@ -174,8 +206,22 @@ final class TargetClaims {
     return counts.compose(doc -> Rx.done(tasks.updateOne(Filters.eq("_id", taskId), Updates.set("counts", doc))));
   }
 
-  Future<Void> sent(Claim claim, String platformId, Instant now) {
-    return finish(claim, TargetState.SENT, null, Updates.set("platformMessageId", platformId), now);
+  /**
+   * Records a delivered opening: the entry is {@code sent}, and one write to the task moves its counter and
+   * counts the dialogue. Answers the task after that write (for the completion check).
+   */
+  Future<Document> sent(Claim claim, String platformId, Instant now) {
+    return Rx.first(audience.findOneAndUpdate(Filters.eq("_id", claim.entryId()),
+            Updates.combine(Updates.set("state", TargetState.SENT.wire()), Updates.set("reason", null),
+                Updates.set("finishedAt", Date.from(now)), Updates.set("platformMessageId", platformId)),
+            new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE)))
+        .compose(before -> {
+          TargetState from = before == null ? TargetState.SENDING : TargetState.fromWire(before.getString("state"));
+          return Rx.first(tasks.findOneAndUpdate(Filters.eq("_id", claim.taskId()), Updates.combine(
+                  Updates.inc(TaskCounters.field(from), -1L), Updates.inc(TaskCounters.field(TargetState.SENT), 1L),
+                  Updates.inc("stats.dialogues", 1L)),
+              new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)));
+        });
   }
 
   /** Ends the claim as {@code failed} or {@code skipped} with the platform's reason. */

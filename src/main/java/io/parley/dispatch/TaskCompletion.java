@@ -37,14 +37,17 @@ final class TaskCompletion {
     this.vertx = vertx;
   }
 
-  /** After a send: completes the task if its counters say it may be done and its entries confirm it. */
+  /** After a send: completes the task if its counters (as just written) say it may be done and its entries confirm it. */
+  Future<Boolean> afterSend(Document task, Instant now) {
+    if (task == null || TaskCounters.of(task, TargetState.PENDING) > 0 || TaskCounters.of(task, TargetState.SENDING) > 0) {
+      return Future.succeededFuture(false);
+    }
+    return verify(task.getString("_id"), now);
+  }
+
+  /** After a target ended without a dialogue: the same check, reading the task first. */
   Future<Boolean> afterSend(String taskId, Instant now) {
-    return Rx.first(tasks.find(Filters.eq("_id", taskId)).limit(1)).compose(task -> {
-      if (task == null || TaskCounters.of(task, TargetState.PENDING) > 0 || TaskCounters.of(task, TargetState.SENDING) > 0) {
-        return Future.succeededFuture(false);
-      }
-      return verify(taskId, now);
-    });
+    return Rx.first(tasks.find(Filters.eq("_id", taskId)).limit(1)).compose(task -> afterSend(task, now));
   }
 
   /** Completes the task if none of its entries is pending or being sent. Scans the task's entries. */

@@ -205,7 +205,7 @@ class ChannelDispatcherTest {
       // a process that died after claiming the first target
       TargetClaims claims = new TargetClaims(rig.parley.parley().app().store());
       TargetClaims.Claim claimed = DispatchRig.await(rig.parley.parley().app().vertx().getOrCreateContext()
-          .<TargetClaims.Claim>executeBlocking(() -> null).compose(v -> claims.claimNext(task, channel, "dead", NINE))
+          .<TargetClaims.Claim>executeBlocking(() -> null).compose(v -> claims.claimNext(task, channel, "dead", NINE)).map(TargetClaims.Attempt::claim)
           .toCompletionStage().toCompletableFuture());
       assertEquals("a", claimed.address());
       rig.dispatch(channel, "me");
