@@ -1,6 +1,7 @@
 package io.parley.dispatch;
 
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import io.parley.store.Collections;
 import io.parley.store.Rx;
@@ -23,7 +24,8 @@ final class RunningTasks {
 
   Future<List<Document>> forChannel(String channelId) {
     return Rx.list(tasks.find(Filters.and(Filters.eq("channels", channelId),
-        Filters.eq("status", TaskStatus.IN_PROGRESS.wire()), Filters.eq("format", TaskFormat.INCOMING_OUTGOING.wire()))));
+            Filters.eq("status", TaskStatus.IN_PROGRESS.wire()), Filters.eq("format", TaskFormat.INCOMING_OUTGOING.wire())))
+        .projection(Projections.include("status", "workingHours", "dailyLimitPerChannel", "pauseBetweenDialogues")));
   }
 
   Future<Document> find(String taskId) {

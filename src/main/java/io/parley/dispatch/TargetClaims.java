@@ -1,6 +1,7 @@
 package io.parley.dispatch;
 
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 /**
  * Claims audience entries for sending, at most once. Every read and write is addressed by {@code _id} alone
@@ -31,6 +33,12 @@ import org.bson.Document;
  */
 final class TargetClaims {
   static final String INTERRUPTED = "interrupted while sending";
+  /**
+   * What a dispatcher reads of a task per dialogue: never its channel list, which for a task on many
+   * channels is most of the document and would cross the wire with every claim.
+   */
+  private static final Bson FOR_SENDING = Projections.include("status", "cursor", "audienceSeq", "counts",
+      "openingMessage", "managers", "managerAssignment");
   private static final int MAX_TRIES_PER_CLAIM = 64;
 
   private final MongoCollection<Document> audience;
@@ -87,7 +95,7 @@ final class TargetClaims {
     if (tries >= MAX_TRIES_PER_CLAIM) return Future.succeededFuture(new Attempt(null, null));
     return Rx.first(tasks.findOneAndUpdate(Filters.eq("_id", taskId), Updates.combine(Updates.inc("cursor", 1L),
                 Updates.inc(TaskCounters.field(TargetState.PENDING), -1L), Updates.inc(TaskCounters.field(TargetState.SENDING), 1L)),
-            new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
+            new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER).projection(FOR_SENDING)))
         .compose(task -> {
           if (task == null) return Future.succeededFuture(new Attempt(null, null));
           long seq = number(task, "cursor");
@@ -220,7 +228,7 @@ final class TargetClaims {
           return Rx.first(tasks.findOneAndUpdate(Filters.eq("_id", claim.taskId()), Updates.combine(
                   Updates.inc(TaskCounters.field(from), -1L), Updates.inc(TaskCounters.field(TargetState.SENT), 1L),
                   Updates.inc("stats.dialogues", 1L)),
-              new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)));
+              new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER).projection(Projections.include("counts"))));
         });
   }
 
