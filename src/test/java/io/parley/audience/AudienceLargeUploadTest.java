@@ -3,12 +3,11 @@ package io.parley.audience;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.parley.support.GeneratedLines;
 import io.parley.support.Http;
 import io.parley.support.TestParley;
 import io.vertx.core.json.JsonObject;
-import java.io.InputStream;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +40,7 @@ class AudienceLargeUploadTest {
     String task = fixture.outgoingTask("whatsapp");
     HttpRequest.Builder request = parley.http().builder("/api/tasks/" + task + "/audience", parley.token("marketer"))
         .header("Content-Type", "text/plain")
-        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new GeneratedLines(LINES)));
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new GeneratedLines(LINES, AudienceLargeUploadTest::line)));
     // HTTP/1.1 as curl --data-binary @file would send it (the JDK client would otherwise try h2c)
     request.version(java.net.http.HttpClient.Version.HTTP_1_1);
     long started = System.nanoTime();
@@ -55,44 +54,5 @@ class AudienceLargeUploadTest {
     assertEquals(LINES - 400, fixture.entries(task));
     assertEquals(LINES - 400, fixture.pending(task));
     assertTrue(millis < 60_000, "took " + millis + " ms");
-  }
-
-  /** The body, produced line by line as the client reads it. */
-  static final class GeneratedLines extends InputStream {
-    private final int lines;
-    private int next;
-    private byte[] current = new byte[0];
-    private int pos;
-
-    GeneratedLines(int lines) {
-      this.lines = lines;
-    }
-
-    @Override
-    public int read() {
-      if (!fill()) return -1;
-      return current[pos++] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      if (len == 0) return 0;
-      int copied = 0;
-      while (copied < len && fill()) {
-        int n = Math.min(len - copied, current.length - pos);
-        System.arraycopy(current, pos, b, off + copied, n);
-        pos += n;
-        copied += n;
-      }
-      return copied == 0 ? -1 : copied;
-    }
-
-    private boolean fill() {
-      if (pos < current.length) return true;
-      if (next >= lines) return false;
-      current = line(next++).getBytes(StandardCharsets.US_ASCII);
-      pos = 0;
-      return true;
-    }
   }
 }

@@ -6,12 +6,12 @@ import io.parley.App;
 import io.parley.store.Collections;
 import io.parley.store.Ids;
 import io.parley.store.Rx;
+import io.parley.support.GeneratedLines;
 import io.parley.support.TestParley;
 import io.parley.task.TaskCounters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -19,7 +19,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,7 +106,7 @@ public final class AudienceBench {
   private static String post(int port, String path, String token, int lines, IntFunction<String> line) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofMinutes(10)).header("Content-Type", "text/plain")
-        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new Lines(lines, line)));
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new GeneratedLines(lines, line)));
     if (token != null) b.header("Authorization", "Bearer " + token);
     HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) throw new IllegalStateException("upload failed: " + r.statusCode() + " " + r.body());
@@ -181,43 +180,4 @@ public final class AudienceBench {
   }
 
   /** A body generated while it is read: the bench never holds an upload in memory either. */
-  static final class Lines extends InputStream {
-    private final int lines;
-    private final IntFunction<String> line;
-    private int next;
-    private byte[] current = new byte[0];
-    private int pos;
-
-    Lines(int lines, IntFunction<String> line) {
-      this.lines = lines;
-      this.line = line;
-    }
-
-    @Override
-    public int read() {
-      if (!fill()) return -1;
-      return current[pos++] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      if (len == 0) return 0;
-      int copied = 0;
-      while (copied < len && fill()) {
-        int k = Math.min(len - copied, current.length - pos);
-        System.arraycopy(current, pos, b, off + copied, k);
-        pos += k;
-        copied += k;
-      }
-      return copied == 0 ? -1 : copied;
-    }
-
-    private boolean fill() {
-      if (pos < current.length) return true;
-      if (next >= lines) return false;
-      current = line.apply(next++).getBytes(StandardCharsets.US_ASCII);
-      pos = 0;
-      return true;
-    }
-  }
 }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A {@link Scheduler} on a {@link MutableClock}: nothing runs until the test moves time, and then every
@@ -78,12 +79,7 @@ public final class ManualScheduler implements Scheduler {
       stable = sleeping && next.equals(last) ? stable + 1 : 0;
       last = next;
       if (stable >= 5) return;
-      try {
-        Thread.sleep(0, 200_000); // a spin with a short park: real async work needs real time
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+      LockSupport.parkNanos(200_000); // polling with a deadline: the reaction runs on other threads
     }
     throw new AssertionError("the scheduler never went quiet; next wake-up " + next() + ", clock " + clock.instant());
   }
