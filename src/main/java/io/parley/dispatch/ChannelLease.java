@@ -38,6 +38,22 @@ final class ChannelLease {
         .recover(err -> DuplicateKey.is(err) ? Future.succeededFuture(false) : Future.failedFuture(err));
   }
 
+  /**
+   * Renews every lease {@code owner} holds in one write, and answers the channels it still holds (a lease
+   * taken over by another process after it expired is no longer matched). Two scans of the small leases
+   * collection per call, instead of one per channel.
+   */
+  Future<java.util.Set<String>> renewAll(String owner, Instant now, Duration ttl) {
+    return Rx.done(leases.updateMany(Filters.eq("owner", owner), Updates.combine(
+            Updates.set("expiresAt", Date.from(now.plus(ttl))), Updates.set("renewedAt", Date.from(now)))))
+        .compose(v -> Rx.list(leases.find(Filters.eq("owner", owner)).projection(com.mongodb.client.model.Projections.include("_id"))))
+        .map(docs -> {
+          java.util.Set<String> held = new java.util.HashSet<>();
+          docs.forEach(d -> held.add(d.getString("_id")));
+          return held;
+        });
+  }
+
   Future<Void> release(String channelId, String owner) {
     return Rx.done(leases.deleteOne(Filters.and(Filters.eq("_id", channelId), Filters.eq("owner", owner))));
   }

@@ -120,12 +120,22 @@ public final class DispatcherSupervisor extends VerticleBase {
       chain = chain.compose(v -> stopDispatcher(id, true));
     }
     List<Document> taken = new ArrayList<>();
-    for (Document doc : dispatchable) {
-      String id = doc.getString("_id");
-      chain = chain.compose(v -> running.containsKey(id) || running.size() + taken.size() < share
-          ? hold(id, doc, taken) : Future.succeededFuture());
-    }
-    return chain.compose(v -> startTaken(taken));
+    Instant now = deps.clock().instant();
+    Duration ttl = Duration.ofSeconds(deps.settings().leaseSeconds());
+    return chain.compose(v -> lease.renewAll(owner, now, ttl)).compose(held -> {
+      Future<Void> steps = Future.succeededFuture();
+      for (Document doc : dispatchable) {
+        String id = doc.getString("_id");
+        if (running.containsKey(id)) {
+          steps = steps.compose(v -> held.contains(id) ? renewed(id, doc, now, ttl) : stopDispatcher(id, false));
+        } else if (held.contains(id)) {
+          taken.add(doc); // held from before, e.g. after a dispatcher was restarted: start it again
+        } else {
+          steps = steps.compose(v -> running.size() + taken.size() < share ? take(id, doc, taken) : Future.succeededFuture());
+        }
+      }
+      return steps;
+    }).compose(v -> startTaken(taken));
   }
 
   /**
@@ -149,26 +159,25 @@ public final class DispatcherSupervisor extends VerticleBase {
     });
   }
 
-  /** Takes or renews the lease on {@code doc}'s channel; a channel newly held is added to {@code taken}. */
-  private Future<Void> hold(String id, Document doc, List<Document> taken) {
+  /** Takes the lease on a channel nobody (alive) holds; a channel taken is added to {@code taken}. */
+  private Future<Void> take(String id, Document doc, List<Document> taken) {
     Instant now = deps.clock().instant();
-    Duration ttl = Duration.ofSeconds(deps.settings().leaseSeconds());
-    return lease.hold(id, owner, now, ttl).compose(held -> {
-      Running current = running.get(id);
-      if (!held) return current == null ? Future.succeededFuture() : stopDispatcher(id, false);
-      if (current == null) {
-        taken.add(doc);
-        return Future.succeededFuture();
-      }
-      if (!java.util.Objects.equals(current.version(), doc.getDate("updatedAt"))) {
-        // the channel's settings changed: a fresh dispatcher with a fresh client (nothing to recover: ours)
-        Optional<Channel> channel = channels.apply(doc);
-        return stopDispatcher(id, false).compose(v -> channel.isEmpty() ? Future.succeededFuture()
-            : startDispatcher(id, channel.get(), doc.getDate("updatedAt"), now, ttl));
-      }
+    return lease.hold(id, owner, now, Duration.ofSeconds(deps.settings().leaseSeconds())).map(held -> {
+      if (held) taken.add(doc);
+      return null;
+    });
+  }
+
+  /** A renewed channel: its dispatcher goes on, restarted with a fresh client if the settings changed. */
+  private Future<Void> renewed(String id, Document doc, Instant now, Duration ttl) {
+    Running current = running.get(id);
+    if (java.util.Objects.equals(current.version(), doc.getDate("updatedAt"))) {
       current.dispatcher().leaseUntil(now.plus(ttl).minusSeconds(1));
       return Future.succeededFuture();
-    });
+    }
+    Optional<Channel> channel = channels.apply(doc);
+    return stopDispatcher(id, false).compose(v -> channel.isEmpty() ? Future.succeededFuture()
+        : startDispatcher(id, channel.get(), doc.getDate("updatedAt"), now, ttl));
   }
 
   private Future<Void> startDispatcher(String id, Channel channel, Date version, Instant now, Duration ttl) {
