@@ -46,8 +46,4 @@ final class DailyLimit {
     return Rx.done(days.updateOne(Filters.eq("_id", key(channelId, day)), Updates.inc("count", -1)));
   }
 
-  Future<Integer> used(String channelId, LocalDate day) {
-    return Rx.first(days.find(Filters.eq("_id", key(channelId, day))).limit(1))
-        .map(doc -> doc == null ? 0 : doc.getInteger("count", 0));
-  }
 }

@@ -28,9 +28,6 @@ final class RunningTasks {
         .projection(Projections.include("status", "workingHours", "dailyLimitPerChannel", "pauseBetweenDialogues")));
   }
 
-  Future<Document> find(String taskId) {
-    return Rx.first(tasks.find(Filters.eq("_id", taskId)).limit(1));
-  }
 
   static boolean running(Document task) {
     return task != null && TaskStatus.IN_PROGRESS.wire().equals(task.getString("status"));
