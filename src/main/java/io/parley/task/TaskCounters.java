@@ -34,7 +34,9 @@ public final class TaskCounters {
     return Rx.done(tasks.updateOne(Filters.eq("_id", taskId), Updates.combine(incs)));
   }
 
+  /** Moves {@code n} targets between states; nothing when they are already there (a repeated ending). */
   public Future<Void> move(String taskId, TargetState from, TargetState to, long n) {
+    if (from == to || n == 0) return Future.succeededFuture();
     return add(taskId, Map.of(from, -n, to, n));
   }
 
