@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.store.Collections;
 import io.parley.store.Ids;
-import io.parley.support.DirectStore;
 import io.parley.support.Http;
+import io.parley.support.ResourceApiTest;
 import io.parley.support.TestParley;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,29 +16,10 @@ import java.math.BigDecimal;
 import java.util.List;
 import org.bson.Document;
 import org.bson.types.Decimal128;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class AiProfileApiTest {
+class AiProfileApiTest extends ResourceApiTest {
   static final String API_KEY = "sk-test-0123456789abcdef";
-  static TestParley parley;
-  static Http http;
-  static DirectStore db;
-  static String marketer;
-
-  @BeforeAll
-  static void start() {
-    parley = TestParley.start();
-    http = parley.http();
-    db = new DirectStore(parley);
-    marketer = parley.token("marketer");
-  }
-
-  @AfterAll
-  static void stop() {
-    parley.close();
-  }
 
   static JsonObject scripted() {
     return new JsonObject().put("name", "Polite bot").put("provider", "scripted").put("scripted", new JsonObject()
@@ -161,12 +142,7 @@ class AiProfileApiTest {
   }
 
   void refused(JsonObject body, String code, String field) {
-    List<Document> before = db.all(Collections.AI_PROFILES);
-    Http.Response r = http.post("/api/ai-profiles", marketer, body);
-    assertEquals(400, r.status(), r.toString());
-    assertEquals(code, r.error().getString("code"), r.toString());
-    assertEquals(field, r.error().getString("field"), r.toString());
-    assertEquals(before, db.all(Collections.AI_PROFILES));
+    assertRefusedCreate("/api/ai-profiles", Collections.AI_PROFILES, body, code, field);
   }
 
   @Test

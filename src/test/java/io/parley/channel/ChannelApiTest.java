@@ -6,36 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.store.Collections;
-import io.parley.support.DirectStore;
 import io.parley.support.Http;
-import io.parley.support.TestParley;
+import io.parley.support.ResourceApiTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class ChannelApiTest {
+class ChannelApiTest extends ResourceApiTest {
   static final String BOT_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
-  static TestParley parley;
-  static Http http;
-  static DirectStore db;
-  static String marketer;
-
-  @BeforeAll
-  static void start() {
-    parley = TestParley.start();
-    http = parley.http();
-    db = new DirectStore(parley);
-    marketer = parley.token("marketer");
-  }
-
-  @AfterAll
-  static void stop() {
-    parley.close();
-  }
 
   static JsonObject telegram(String name) {
     return new JsonObject().put("type", "telegram").put("name", name)

@@ -6,35 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.store.Collections;
 import io.parley.store.Ids;
-import io.parley.support.DirectStore;
 import io.parley.support.Http;
+import io.parley.support.ResourceApiTest;
 import io.parley.support.TestParley;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** PATCH, DELETE and who may touch channels at all. */
-class ChannelChangeTest {
-  static TestParley parley;
-  static Http http;
-  static DirectStore db;
-  static String marketer;
-
-  @BeforeAll
-  static void start() {
-    parley = TestParley.start();
-    http = parley.http();
-    db = new DirectStore(parley);
-    marketer = parley.token("marketer");
-  }
-
-  @AfterAll
-  static void stop() {
-    parley.close();
-  }
+class ChannelChangeTest extends ResourceApiTest {
 
   String telegram() {
     Http.Response r = http.post("/api/channels", marketer, ChannelApiTest.telegram("Bot"));

@@ -4,35 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.parley.store.Collections;
-import io.parley.support.DirectStore;
 import io.parley.support.Http;
-import io.parley.support.TestParley;
+import io.parley.support.ResourceApiTest;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Every refused channel names the field and leaves the store as it was. */
-class ChannelValidationTest {
-  static TestParley parley;
-  static Http http;
-  static DirectStore db;
-  static String marketer;
-
-  @BeforeAll
-  static void start() {
-    parley = TestParley.start();
-    http = parley.http();
-    db = new DirectStore(parley);
-    marketer = parley.token("marketer");
-  }
-
-  @AfterAll
-  static void stop() {
-    parley.close();
-  }
+class ChannelValidationTest extends ResourceApiTest {
 
   static JsonObject channel(String type, JsonObject settings) {
     return new JsonObject().put("type", type).put("name", "c").put("settings", settings);

@@ -7,36 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.store.Collections;
 import io.parley.store.Ids;
-import io.parley.support.DirectStore;
 import io.parley.support.Http;
-import io.parley.support.TestParley;
+import io.parley.support.ResourceApiTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
 import java.util.List;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class IntegrationApiTest {
-  static TestParley parley;
-  static Http http;
-  static DirectStore db;
-  static String marketer;
-
-  @BeforeAll
-  static void start() {
-    parley = TestParley.start();
-    http = parley.http();
-    db = new DirectStore(parley);
-    marketer = parley.token("marketer");
-  }
-
-  @AfterAll
-  static void stop() {
-    parley.close();
-  }
+class IntegrationApiTest extends ResourceApiTest {
 
   static JsonObject crm() {
     return new JsonObject().put("name", "CRM").put("url", "https://crm.example.com/hooks/parley");
@@ -103,12 +83,7 @@ class IntegrationApiTest {
   }
 
   void refused(JsonObject body, String code, String field) {
-    List<Document> before = db.all(Collections.INTEGRATIONS);
-    Http.Response r = http.post("/api/integrations", marketer, body);
-    assertEquals(400, r.status(), r.toString());
-    assertEquals(code, r.error().getString("code"), r.toString());
-    assertEquals(field, r.error().getString("field"), r.toString());
-    assertEquals(before, db.all(Collections.INTEGRATIONS));
+    assertRefusedCreate("/api/integrations", Collections.INTEGRATIONS, body, code, field);
   }
 
   @Test

@@ -6,38 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.store.Collections;
 import io.parley.store.Ids;
-import io.parley.support.DirectStore;
 import io.parley.support.Http;
+import io.parley.support.ResourceApiTest;
 import io.parley.support.TestParley;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class ManagerApiTest {
-  static TestParley parley;
-  static Http http;
-  static DirectStore db;
-  static String marketer;
+class ManagerApiTest extends ResourceApiTest {
   static String operatorId;
   static String marketerTokenId;
 
   @BeforeAll
   static void start() {
-    parley = TestParley.start();
-    http = parley.http();
-    db = new DirectStore(parley);
-    marketer = parley.token("marketer");
     operatorId = tokenId("Olga", "manager");
     marketerTokenId = tokenId("Mark", "marketer");
-  }
-
-  @AfterAll
-  static void stop() {
-    parley.close();
   }
 
   static String tokenId(String name, String role) {
@@ -105,12 +91,7 @@ class ManagerApiTest {
   }
 
   void refused(JsonObject body, String code, String field) {
-    List<Document> before = db.all(Collections.MANAGERS);
-    Http.Response r = http.post("/api/managers", marketer, body);
-    assertEquals(400, r.status(), r.toString());
-    assertEquals(code, r.error().getString("code"), r.toString());
-    assertEquals(field, r.error().getString("field"), r.toString());
-    assertEquals(before, db.all(Collections.MANAGERS));
+    assertRefusedCreate("/api/managers", Collections.MANAGERS, body, code, field);
   }
 
   @Test
