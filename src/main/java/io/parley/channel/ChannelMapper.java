@@ -49,7 +49,10 @@ final class ChannelMapper implements ResourceMapper {
         }
       }
     }
-    return ResourceMapper.super.patch(stored, body);
+    Prepared patched = ResourceMapper.super.patch(stored, body);
+    // A channel the engine stopped for refused credentials runs again once the marketer edits its settings.
+    boolean fixed = ChannelState.AUTH_FAILED.wire().equals(stored.getString("state")) && body.containsKey("settings");
+    return fixed ? patched.with("state", ChannelState.ACTIVE.wire()).with("stateReason", null) : patched;
   }
 
   @Override
@@ -67,6 +70,7 @@ final class ChannelMapper implements ResourceMapper {
         .put("type", stored.getString("type"))
         .put("name", stored.getString("name"))
         .put("state", stored.getString("state"))
+        .put("stateReason", stored.getString("stateReason"))
         .put("capabilities", new JsonObject().put("incoming", capabilities.getBoolean("incoming"))
             .put("outgoing", capabilities.getBoolean("outgoing")))
         .put("settings", new JsonObject(new LinkedHashMap<>(stored.get("settings", Document.class))))

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.parley.EventAddresses;
 import io.parley.audience.TargetState;
 import io.parley.channel.Channel;
+import io.parley.channel.ChannelState;
+import io.parley.channel.ChannelStore;
 import io.parley.channel.OutgoingMessage;
 import io.parley.channel.SendResult;
 import io.parley.config.ParleyConfig;
@@ -130,19 +132,21 @@ public final class ChannelDispatcher extends VerticleBase {
       wakeAt(now.plusSeconds(1));
       return;
     }
-    Attempt retry = retries.peek();
-    if (retry != null) {
-      Instant due = later(retry.notBefore(), planner.eligibleAt(retry.plan(), now));
-      if (due.isAfter(now)) {
-        wakeAt(due);
-      } else {
-        run(send(retries.poll(), now), now);
+    // A waiting retry goes first once due. Until then new dialogues may open: a channel-wide wait is
+    // already in the planner, and a recipient-only wait holds back that recipient alone.
+    Instant retryDue = null;
+    for (Attempt retry : retries) {
+      Instant due = later(retry.notBefore(), planner.retryAt(retry.plan(), now));
+      if (!due.isAfter(now)) {
+        retries.remove(retry);
+        run(send(retry, now), now);
+        return;
       }
-      return;
+      if (retryDue == null || due.isBefore(retryDue)) retryDue = due;
     }
     ChannelPlanner.Decision decision = planner.next(now);
     if (decision.task().isPresent()) run(open(decision.task().get(), now), now);
-    else wakeAt(decision.wakeAt());
+    else wakeAt(retryDue == null || (decision.wakeAt() != null && decision.wakeAt().isBefore(retryDue)) ? decision.wakeAt() : retryDue);
   }
 
   /** Runs one attempt; the dispatcher is busy until it ends, whichever way. */
@@ -219,12 +223,20 @@ public final class ChannelDispatcher extends VerticleBase {
     }
     if (result instanceof SendResult.RetryLater retry) {
       metrics.result("retry");
-      planner.blockUntil(now.plus(retry.delay()));
+      if (!retry.recipientOnly()) planner.blockUntil(now.plus(retry.delay()));
       if (a.number() >= deps.settings().maxAttempts()) {
         return endWithout(a, TargetState.FAILED, "gave up after " + a.number() + " attempts: " + retry.reason(), now);
       }
       retries.add(new Attempt(a.claim(), a.plan(), a.task(), a.message(), a.day(), a.number() + 1, now.plus(retry.delay())));
       return Future.succeededFuture();
+    }
+    if (result instanceof SendResult.AuthFailed refused) {
+      metrics.result("auth_failed");
+      return authFailed(a, refused.reason(), now);
+    }
+    if (result instanceof SendResult.Held held) {
+      metrics.result("failed");
+      return endWithout(a, TargetState.FAILED, held.reason(), now);
     }
     if (result instanceof SendResult.Unreachable unreachable) {
       metrics.result("unreachable");
@@ -232,6 +244,20 @@ public final class ChannelDispatcher extends VerticleBase {
     }
     metrics.result("failed");
     return endWithout(a, TargetState.FAILED, ((SendResult.Failed) result).reason(), now);
+  }
+
+  /**
+   * The platform refused the channel's credentials: the target goes back to pending with its daily slot,
+   * the channel is marked {@code auth_failed} for the marketer, and this dispatcher sends nothing more
+   * (the supervisor stops it, as it dispatches active channels only).
+   */
+  private Future<Void> authFailed(Attempt a, String reason, Instant now) {
+    log.warn("Channel {}: credentials refused ({}); channel paused until they are fixed", channelId, reason);
+    stopped = true;
+    if (timer != null) timer.cancel();
+    return claims.release(a.claim())
+        .compose(v -> limit.giveBack(channelId, a.day()))
+        .compose(v -> new ChannelStore(deps.store()).markState(channelId, ChannelState.AUTH_FAILED, reason, now));
   }
 
   /** Ends a target that got no dialogue; its daily slot goes back, since no dialogue was opened. */

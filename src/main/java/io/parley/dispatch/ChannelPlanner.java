@@ -72,9 +72,7 @@ final class ChannelPlanner {
 
   /** When {@code task} may open its next dialogue, at or after {@code now}. */
   Instant eligibleAt(TaskPlan task, Instant now) {
-    Instant t = now;
-    if (lastAttempt != null && lastAttempt.plus(task.pause()).isAfter(t)) t = lastAttempt.plus(task.pause());
-    if (blockedUntil.isAfter(t)) t = blockedUntil;
+    Instant t = retryAt(task, now);
     Instant idle = idleUntil.get(task.taskId());
     if (idle != null && idle.isAfter(t)) t = idle;
     LocalDate full = limitReachedOn.get(task.taskId());
@@ -82,6 +80,17 @@ final class ChannelPlanner {
       Instant nextDay = full.plusDays(1).atStartOfDay().toInstant(java.time.ZoneOffset.UTC);
       if (nextDay.isAfter(t)) t = nextDay;
     }
+    return task.nextOpen(t);
+  }
+
+  /**
+   * When a message already claimed for {@code task} may be sent again: after the pause and any channel-wide
+   * wait, within working hours. Unlike a new dialogue it needs no daily slot and no pending target.
+   */
+  Instant retryAt(TaskPlan task, Instant now) {
+    Instant t = now;
+    if (lastAttempt != null && lastAttempt.plus(task.pause()).isAfter(t)) t = lastAttempt.plus(task.pause());
+    if (blockedUntil.isAfter(t)) t = blockedUntil;
     return task.nextOpen(t);
   }
 

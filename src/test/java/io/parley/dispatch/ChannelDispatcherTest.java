@@ -184,6 +184,54 @@ class ChannelDispatcherTest {
   }
 
   @Test
+  void refusedCredentialsPauseTheChannelUntilItIsEditedAndLoseNoTarget() {
+    try (DispatchRig rig = new DispatchRig(NINE)) {
+      String channel = rig.channel();
+      String task = rig.task(List.of(channel), 0, 24, 100, 3, "Hi", "id", "a", "b");
+      rig.answer = ctx -> ctx.response().setStatusCode(401).end("bad signature");
+      rig.deploy(channel, "me", new io.parley.channel.ChannelClients(rig.parley.parley().app().vertx(), rig.clock)
+          .apply(rig.db.find(Collections.CHANNELS, channel)).orElseThrow());
+      io.parley.support.Poll.until("the channel to be marked", Duration.ofSeconds(20),
+          () -> rig.db.find(Collections.CHANNELS, channel).getString("state"), "auth_failed"::equals);
+      rig.scheduler.advance(Duration.ofSeconds(30));
+      assertEquals(1, rig.receiver.deliveries().size(), "nothing more is sent on a channel whose credentials failed");
+      JsonObject stored = rig.http.get("/api/channels/" + channel, rig.marketer).json();
+      assertEquals("auth_failed", stored.getString("state"));
+      assertTrue(stored.getString("stateReason").contains("401"), stored.encode());
+      JsonObject progress = rig.task(task).getJsonObject("progress");
+      assertEquals(2L, progress.getLong("pending"), "the target goes back: " + progress);
+      assertEquals(0, rig.db.find(Collections.CHANNEL_DAYS, channel + ":2026-11-23").getInteger("count"),
+          "its daily slot too");
+      var edit = rig.http.patch("/api/channels/" + channel, io.parley.support.TestParley.ADMIN,
+          new JsonObject().put("settings", new JsonObject().put("secret", DispatchRig.SECRET)));
+      assertEquals(200, edit.status(), edit.toString());
+      assertEquals("active", edit.json().getString("state"), "editing the settings makes the channel active again");
+      assertEquals(null, edit.json().getString("stateReason"));
+    }
+  }
+
+  @Test
+  void aRecipientOnlyDelayHoldsThatTargetNotTheChannel() {
+    try (DispatchRig rig = new DispatchRig(NINE)) {
+      String channel = rig.channel();
+      rig.task(List.of(channel), 0, 24, 100, 3, "Hi", "id", "a", "b", "c");
+      List<String> tried = new ArrayList<>();
+      io.parley.channel.Channel scripted = m -> {
+        tried.add(m.to());
+        boolean busy = m.to().equals("a") && tried.stream().filter("a"::equals).count() == 1;
+        return io.vertx.core.Future.succeededFuture(busy
+            ? new io.parley.channel.SendResult.RetryLater(Duration.ofSeconds(60), "pair rate limit", true)
+            : new io.parley.channel.SendResult.Accepted("p-" + m.to()));
+      };
+      rig.dispatch(channel, "me", scripted);
+      rig.scheduler.advance(Duration.ofSeconds(6));
+      assertEquals(List.of("a", "b", "c"), tried, "the channel goes on with the others at its pause");
+      rig.scheduler.advance(Duration.ofSeconds(60));
+      assertEquals(List.of("a", "b", "c", "a"), tried, "the busy recipient is tried again after its delay");
+    }
+  }
+
+  @Test
   void giveUpAfterMaxAttempts() {
     try (DispatchRig rig = new DispatchRig(NINE)) {
       String channel = rig.channel();

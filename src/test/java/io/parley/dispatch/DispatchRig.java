@@ -105,18 +105,27 @@ final class DispatchRig implements AutoCloseable {
    * the dispatcher as {@code owner}), and waits until the dispatcher sleeps.
    */
   String dispatch(String channelId, String owner) {
+    Document doc = db.find(Collections.CHANNELS, channelId);
+    return dispatch(channelId, owner, new ChannelClients(parley.parley().app().vertx(), clock).apply(doc).orElseThrow());
+  }
+
+  /** Like {@link #dispatch(String, String)}, sending through {@code channel} instead of the channel's own client. */
+  String dispatch(String channelId, String owner, io.parley.channel.Channel channel) {
+    String deployment = deploy(channelId, owner, channel);
+    scheduler.awaitQuiet();
+    return deployment;
+  }
+
+  /** Recovers and deploys the channel's dispatcher without waiting for it to sleep (it may stop instead). */
+  String deploy(String channelId, String owner, io.parley.channel.Channel channel) {
     App app = parley.parley().app();
     await(app.vertx().getOrCreateContext().<Void>executeBlocking(() -> null)
         .compose(v -> new TargetClaims(app.store()).recover(List.of(channelId), owner, clock.instant()))
         .toCompletionStage().toCompletableFuture());
-    Document doc = db.find(Collections.CHANNELS, channelId);
     ChannelDispatcher.Deps deps = new ChannelDispatcher.Deps(app.store(), clock, scheduler, app.registry(),
         new ParleyConfig.Dispatch(true, 15, 5, 10, 3));
-    ChannelDispatcher d = new ChannelDispatcher(channelId, new ChannelClients(app.vertx(), clock).apply(doc).orElseThrow(),
-        owner, deps);
-    String deployment = await(app.vertx().deployVerticle(d).toCompletionStage().toCompletableFuture());
-    scheduler.awaitQuiet();
-    return deployment;
+    ChannelDispatcher d = new ChannelDispatcher(channelId, channel, owner, deps);
+    return await(app.vertx().deployVerticle(d).toCompletionStage().toCompletableFuture());
   }
 
   void undeploy(String deployment) {

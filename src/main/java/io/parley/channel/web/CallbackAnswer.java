@@ -32,6 +32,10 @@ final class CallbackAnswer {
       return new SendResult.RetryLater(retryDelay, "receiver failed (" + status + ")");
     }
     if (status == 410) return new SendResult.Failed("receiver gone (410)");
+    // The receiver does not accept our signature: every message would be refused alike until the secret is fixed.
+    if (status == 401 || status == 403) {
+      return new SendResult.AuthFailed("receiver refused the signature (" + status + "): " + excerpt(response.body()));
+    }
     if (status >= 400) return new SendResult.Failed("receiver refused (" + status + "): " + excerpt(response.body()));
     // 1xx and 3xx: a POST callback is not redirected, so the configured URL is wrong.
     return new SendResult.Failed("unexpected answer (" + status + "); callbackUrl should be the final address");

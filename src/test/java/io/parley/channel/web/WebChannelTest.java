@@ -135,9 +135,10 @@ class WebChannelTest {
   }
 
   @Test
-  void aReceiverThatRefusesTheSignatureFails(VertxTestContext ctx) {
+  void aReceiverThatRefusesTheSignatureIsAnAuthFailure(VertxTestContext ctx) {
     channel("/ok", StandardWebhooks.newSecret(), OPTIONS).send(HELLO).onComplete(ctx.succeeding(result -> ctx.verify(() -> {
-      assertTrue(assertInstanceOf(SendResult.Failed.class, result).reason().startsWith("receiver refused (401)"));
+      String reason = assertInstanceOf(SendResult.AuthFailed.class, result).reason();
+      assertTrue(reason.startsWith("receiver refused the signature (401)"), reason);
       assertTrue(receiver.deliveries().isEmpty());
       ctx.completeNow();
     })));
