@@ -14,5 +14,23 @@ public final class EventAddresses {
   /** Published locally each time a channel's dispatcher goes to sleep: {@code {channel, until}}. */
   public static final String DISPATCHER_SLEEPING = "parley.dispatcher.sleeping";
 
+  /**
+   * Published after a dialogue's change is stored, for the managers' live feed and the pages:
+   * {@code {dialogueId, taskId, channelId, manager, kind: "message"|"state", messageId?, state?, reason?, at}}.
+   */
+  public static final String DIALOGUE_UPDATED = "parley.dialogue.updated";
+
+  /**
+   * Published after a dialogue's outcome is stored (declared by the AI, a manager, an opt-out or a timeout):
+   * {@code {dialogueId, taskId, channelId, contact, outcome, closed, by: "ai"|"manager"|"system", at}}.
+   */
+  public static final String DIALOGUE_OUTCOME = "parley.dialogue.outcome";
+
+  /**
+   * Published after a dialogue became {@code blocked} (spend cap, a closed WhatsApp window):
+   * {@code {dialogueId, taskId, channelId, manager, reason, at}}.
+   */
+  public static final String DIALOGUE_BLOCKED = "parley.dialogue.blocked";
+
   private EventAddresses() {}
 }
