@@ -32,5 +32,23 @@ public final class EventAddresses {
    */
   public static final String DIALOGUE_BLOCKED = "parley.dialogue.blocked";
 
+  /**
+   * Published after a follow-up task for a manager was created or landed in an inbox:
+   * {@code {id, type, assignedTo, dialogueId?, taskId?, contact?, date, at}}.
+   */
+  public static final String MANAGER_TASK_CREATED = "parley.manager-task.created";
+
+  /**
+   * Published after a follow-up task was completed (once per task, whatever retries):
+   * {@code {id, type, assignedTo, dialogueId?, taskId?, contact?, outcome, at}}.
+   */
+  public static final String MANAGER_TASK_COMPLETED = "parley.manager-task.completed";
+
+  /**
+   * Published when an integration callback was given up on after its last retry, or its endpoint
+   * answered 410: {@code {integrationId, deliveryId, event, taskId?, dialogueId?, reason, at}}.
+   */
+  public static final String CALLBACK_GAVE_UP = "parley.callback.gave-up";
+
   private EventAddresses() {}
 }
