@@ -49,6 +49,7 @@ public final class Parley {
     HttpVerticle http = new HttpVerticle(app);
     Future<Parley> started = Future.<Void>future(p -> vertx.runOnContext(v -> bootstrap(app).onComplete(p)))
         .compose(v -> vertx.deployVerticle(new TaskCountsVerticle(app)))
+        .compose(v -> vertx.deployVerticle(new io.parley.dialogue.DialogueWatch(app)))
         .compose(v -> vertx.deployVerticle(http))
         .compose(id -> config.dispatch().enabled() ? vertx.deployVerticle(dispatcher(app)) : Future.succeededFuture(id))
         .map(id -> {

@@ -22,11 +22,16 @@ public record ParleyConfig(
     int audienceMaxRejectedReported,
     int audienceBatchSize,
     int metricsRefreshSeconds,
-    Dispatch dispatch) {
+    Dispatch dispatch,
+    Dialogues dialogues) {
 
   /** The dispatcher's settings (see config/parley.properties). */
   public record Dispatch(boolean enabled, int leaseSeconds, int refreshSeconds, int idleRecheckSeconds,
       int maxAttempts) {}
+
+  /** Managers' dialogues: handover timeouts, unanswered dialogues, reply retries (see config/parley.properties). */
+  public record Dialogues(int handoverTimeoutMinutes, String afterHandoverTimeout, int noAnswerAfterHours,
+      int watchSeconds, int replyAttempts) {}
 
   public static ParleyConfig fromEnvironment() {
     return from(ConfigSource.load(System.getenv(), System.getProperties()));
@@ -52,7 +57,10 @@ public record ParleyConfig(
         r.integer("metrics.refreshSeconds", 1, 3600),
         new Dispatch(r.bool("dispatch.enabled"), r.integer("dispatch.leaseSeconds", 3, 3600),
             r.integer("dispatch.refreshSeconds", 1, 3600), r.integer("dispatch.idleRecheckSeconds", 1, 3600),
-            r.integer("dispatch.maxAttempts", 1, 100)));
+            r.integer("dispatch.maxAttempts", 1, 100)),
+        new Dialogues(r.integer("dialogue.handoverTimeoutMinutes", 0, 10_080),
+            r.oneOf("dialogue.afterHandoverTimeout", "ai", "stay"), r.integer("dialogue.noAnswerAfterHours", 0, 8_760),
+            r.integer("dialogue.watchSeconds", 1, 3600), r.integer("dialogue.replyAttempts", 1, 100)));
   }
 
   /** Test and embedding convenience: the defaults with some keys replaced. */
@@ -92,6 +100,12 @@ public record ParleyConfig(
       if (v.equals("true")) return true;
       if (v.equals("false")) return false;
       throw invalid(key, v, "must be true or false");
+    }
+
+    String oneOf(String key, String... allowed) {
+      String v = text(key);
+      if (!java.util.Arrays.asList(allowed).contains(v)) throw invalid(key, v, "must be one of " + String.join(", ", allowed));
+      return v;
     }
 
     int integer(String key, int min, int max) {

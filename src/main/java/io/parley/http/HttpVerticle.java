@@ -42,6 +42,7 @@ public final class HttpVerticle extends VerticleBase {
     new ManagerRoutes(app).mount(api);
     new IntegrationRoutes(app).mount(api);
     new AudienceRoutes(app).mount(api);
+    new io.parley.dialogue.DialogueRoutes(app).mount(api);
     router.route().failureHandler(ErrorHandler::handle);
     router.errorHandler(404, ErrorHandler::handle);
     router.errorHandler(405, ErrorHandler::handle);

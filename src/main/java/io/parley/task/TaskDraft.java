@@ -23,7 +23,8 @@ public record TaskDraft(
     Optional<WorkingHours> workingHours,
     Optional<Integer> dailyLimitPerChannel,
     Optional<Integer> pauseBetweenDialogues,
-    Optional<OpeningMessage> openingMessage) {
+    Optional<OpeningMessage> openingMessage,
+    Optional<String> afterHandoverTimeout) {
 
   /** How new dialogues are spread among the task's virtual managers. */
   public enum ManagerAssignment {

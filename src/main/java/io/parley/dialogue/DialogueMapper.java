@@ -1,0 +1,63 @@
+package io.parley.dialogue;
+
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.util.Date;
+import org.bson.Document;
+import org.bson.types.Decimal128;
+
+/** Dialogue and message documents as the managers' API shows them. */
+final class DialogueMapper {
+  private DialogueMapper() {}
+
+  static JsonObject summary(Document d) {
+    JsonObject json = new JsonObject()
+        .put("id", d.getString("_id"))
+        .put("task", d.getString("task"))
+        .put("channel", d.getString("channel"))
+        .put("contact", d.getString("contact"))
+        .put("manager", d.getString("manager"))
+        .put("state", d.getString("state"))
+        .put("stateReason", d.getString("stateReason"))
+        .put("origin", d.getString("origin"))
+        .put("outcome", d.getString("outcome"))
+        .put("spend", money(d.get("spend")))
+        .put("unread", d.get("unread") instanceof Number n ? n.intValue() : 0)
+        .put("createdAt", instant(d.getDate("createdAt")))
+        .put("lastMessageAt", instant(d.getDate("lastMessageAt")))
+        .put("closedAt", instant(d.getDate("closedAt")));
+    Document fields = d.get("fields", Document.class);
+    json.put("fields", fields == null ? new JsonObject() : new JsonObject(fields));
+    Document last = d.get("lastMessage", Document.class);
+    if (last != null) {
+      json.put("lastMessage", new JsonObject().put("id", last.getString("id")).put("direction", last.getString("direction"))
+          .put("author", last.getString("author")).put("text", last.getString("text"))
+          .put("at", instant(last.getDate("at"))));
+    }
+    return json;
+  }
+
+  static JsonObject message(Document m) {
+    return new JsonObject()
+        .put("id", m.getString("_id"))
+        .put("direction", m.getString("direction"))
+        .put("author", m.getString("author"))
+        .put("operator", m.getString("operator"))
+        .put("text", m.getString("text"))
+        .put("status", "sending".equals(m.getString("status")) ? "pending" : m.getString("status"))
+        .put("reason", m.getString("reason"))
+        .put("channelMessageId", m.getString("platformMessageId"))
+        .put("cost", money(m.get("cost")))
+        .put("at", instant(m.getDate("createdAt")));
+  }
+
+  static String money(Object value) {
+    if (value instanceof Decimal128 d) return d.bigDecimalValue().stripTrailingZeros().toPlainString();
+    if (value instanceof BigDecimal b) return b.stripTrailingZeros().toPlainString();
+    return "0";
+  }
+
+  static String instant(Date date) {
+    return date == null ? null : date.toInstant().toString();
+  }
+}
