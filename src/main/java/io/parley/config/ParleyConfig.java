@@ -22,11 +22,15 @@ public record ParleyConfig(
     int audienceMaxRejectedReported,
     int audienceBatchSize,
     int metricsRefreshSeconds,
-    Dispatch dispatch) {
+    Dispatch dispatch,
+    WhatsApp whatsapp) {
 
   /** The dispatcher's settings (see config/parley.properties). */
   public record Dispatch(boolean enabled, int leaseSeconds, int refreshSeconds, int idleRecheckSeconds,
       int maxAttempts) {}
+
+  /** The WhatsApp Cloud API channel's settings shared by every WhatsApp number. */
+  public record WhatsApp(int messagesPerSecond) {}
 
   public static ParleyConfig fromEnvironment() {
     return from(ConfigSource.load(System.getenv(), System.getProperties()));
@@ -52,7 +56,8 @@ public record ParleyConfig(
         r.integer("metrics.refreshSeconds", 1, 3600),
         new Dispatch(r.bool("dispatch.enabled"), r.integer("dispatch.leaseSeconds", 3, 3600),
             r.integer("dispatch.refreshSeconds", 1, 3600), r.integer("dispatch.idleRecheckSeconds", 1, 3600),
-            r.integer("dispatch.maxAttempts", 1, 100)));
+            r.integer("dispatch.maxAttempts", 1, 100)),
+        new WhatsApp(r.integer("whatsapp.messagesPerSecond", 1, 1000)));
   }
 
   /** Test and embedding convenience: the defaults with some keys replaced. */
