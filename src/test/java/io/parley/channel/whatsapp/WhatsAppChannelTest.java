@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.parley.channel.Channel;
 import io.parley.channel.SendResult;
 import io.parley.store.Collections;
+import io.parley.support.TestParley;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -222,5 +223,18 @@ class WhatsAppChannelTest {
         "another number has its own pace");
     rig.clock.set(now.plusSeconds(1));
     assertInstanceOf(SendResult.Accepted.class, rig.send(two, template("q-4", "+79160000014", "t")));
+  }
+
+  @Test
+  void pricesAreExactDecimalsShownWithTheSettingsAndKeptOnEdit() {
+    String id = rig.channel(new JsonObject().put("prices", new JsonObject().put("marketing", "0.0625").put("utility", 0.015)));
+    JsonObject shown = rig.http.get("/api/channels/" + id, TestParley.ADMIN).json().getJsonObject("settings");
+    assertEquals(new JsonObject().put("marketing", "0.0625").put("utility", "0.015"), shown.getJsonObject("prices"));
+    assertFalse(shown.containsKey("accessToken"), "secrets are never shown");
+    var patched = rig.http.patch("/api/channels/" + id, TestParley.ADMIN, new JsonObject().put("name", "Renamed"));
+    assertEquals(200, patched.status(), patched.toString());
+    NumberSettings number = NumberSettings.of(rig.db.find(Collections.CHANNELS, id));
+    assertEquals(new java.math.BigDecimal("0.0625"), number.price("marketing"));
+    assertEquals(java.math.BigDecimal.ZERO, number.price("authentication"), "a category left out costs nothing");
   }
 }
