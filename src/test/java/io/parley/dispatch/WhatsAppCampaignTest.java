@@ -103,4 +103,56 @@ class WhatsAppCampaignTest {
       assertTrue(rig.db.find(Collections.WHATSAPP_SENT, ((SendResult.Accepted) reply).platformMessageId()) != null);
     }
   }
+
+  @Test
+  void throughputErrorsHoldTheWholeNumberAndARefusedTokenPausesTheChannel() {
+    try (DispatchRig rig = new DispatchRig(NINE)) {
+      FakeGraph graph = DispatchRig.await(new FakeGraph().start(rig.parley.parley().app().vertx())
+          .toCompletionStage().toCompletableFuture());
+      String busy = channel(rig, graph, "106540352240001");
+      String busyTask = task(rig, busy, "+79123456789", "+79123456790");
+      graph.thenError(400, 130429, "(#130429) Rate limit hit", "Cloud API message throughput has been reached.");
+      graph.thenError(400, 130429, "(#130429) Rate limit hit", "Cloud API message throughput has been reached.");
+      rig.dispatch(busy, "me");
+      assertEquals(NINE.plusSeconds(3), rig.scheduler.next(), "2 s for the number, but the task's pause is 3 s");
+      rig.scheduler.advance(Duration.ofSeconds(3));
+      assertEquals(2, graph.requests().size());
+      rig.scheduler.advanceTo(NINE.plusMillis(6_999));
+      assertEquals(2, graph.requests().size(), "then 4 s: the backoff grows");
+      rig.scheduler.advanceTo(NINE.plusSeconds(7));
+      assertEquals(3, graph.requests().size());
+      assertEquals(1L, rig.task(busyTask).getJsonObject("progress").getLong("sent"));
+
+      String expired = channel(rig, graph, "106540352240002");
+      String expiredTask = task(rig, expired, "+79123456791");
+      graph.thenError(401, 190, "Error validating access token: The session has been invalidated.", null);
+      rig.deploy(expired, "me", new ChannelClients(rig.parley.parley().app().vertx(), rig.clock)
+          .apply(rig.db.find(Collections.CHANNELS, expired)).orElseThrow());
+      Document stored = io.parley.support.Poll.until("the channel to be paused", Duration.ofSeconds(20),
+          () -> rig.db.find(Collections.CHANNELS, expired), d -> "auth_failed".equals(d.getString("state")));
+      assertTrue(stored.getString("stateReason").contains("The session has been invalidated. (code 190)"), stored.toJson());
+      assertEquals(1L, rig.task(expiredTask).getJsonObject("progress").getLong("pending"), "the target waits for a fixed token");
+    }
+  }
+
+  private static String channel(DispatchRig rig, FakeGraph graph, String number) {
+    return rig.created("/api/channels", new JsonObject().put("type", "whatsapp").put("name", "line " + number)
+        .put("settings", new JsonObject().put("phoneNumberId", number).put("accessToken", "EAAG-" + number)
+            .put("appSecret", APP_SECRET).put("verifyToken", "v").put("apiUrl", graph.url())));
+  }
+
+  private static String task(DispatchRig rig, String channel, String... phones) {
+    String task = rig.created("/api/tasks", new JsonObject().put("name", "t").put("type", "whatsapp")
+        .put("format", "incoming_outgoing").put("channels", new JsonArray().add(channel))
+        .put("managers", new JsonArray().add(rig.manager)).put("ai", rig.ai).put("spendLimitPerDialogue", "1")
+        .put("workingHours", new JsonObject().put("from", 0).put("to", 24)).put("dailyLimitPerChannel", 10)
+        .put("pauseBetweenDialogues", 3).put("openingMessage", new JsonObject().put("template", new JsonObject()
+            .put("name", "hello_world").put("language", "en_US"))));
+    String[] csv = new String[phones.length + 1];
+    csv[0] = "phone";
+    System.arraycopy(phones, 0, csv, 1, phones.length);
+    rig.upload(task, csv);
+    assertEquals(200, rig.http.post("/api/tasks/" + task + "/start", rig.marketer, null).status());
+    return task;
+  }
 }
