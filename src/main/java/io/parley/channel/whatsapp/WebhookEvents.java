@@ -96,16 +96,20 @@ record WebhookEvents(List<Inbound> messages, List<Status> statuses, int otherNum
     return null;
   }
 
-  /** Meta's timestamps are Unix seconds as a string; an unreadable one means "now". */
+  /**
+   * Meta's timestamps are Unix seconds as a string; an unreadable one means "now", and one ahead of our
+   * clock is taken as now, so a skewed clock never stretches a contact's 24-hour window.
+   */
   private static Instant time(JsonObject o, Instant now) {
     Object t = o.getValue("timestamp");
+    Instant at = now;
     try {
-      if (t instanceof String s) return Instant.ofEpochSecond(Long.parseLong(s.trim()));
-      if (t instanceof Number n) return Instant.ofEpochSecond(n.longValue());
+      if (t instanceof String s) at = Instant.ofEpochSecond(Long.parseLong(s.trim()));
+      else if (t instanceof Number n) at = Instant.ofEpochSecond(n.longValue());
     } catch (NumberFormatException | java.time.DateTimeException e) {
-      // falls through
+      at = now;
     }
-    return now;
+    return at.isAfter(now) ? now : at;
   }
 
   private static List<JsonObject> objects(JsonObject parent, String name, String path) {
