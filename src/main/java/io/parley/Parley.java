@@ -3,6 +3,7 @@ package io.parley;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.parley.channel.ChannelClients;
+import io.parley.channel.whatsapp.WhatsAppRuntime;
 import io.parley.config.ParleyConfig;
 import io.parley.dispatch.ChannelDispatcher;
 import io.parley.dispatch.DispatcherSupervisor;
@@ -46,6 +47,7 @@ public final class Parley {
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     App app = new App(vertx, config, store, clock, registry, new TokenStore(store, clock));
+    WhatsAppRuntime.install(app);
     HttpVerticle http = new HttpVerticle(app);
     Future<Parley> started = Future.<Void>future(p -> vertx.runOnContext(v -> bootstrap(app).onComplete(p)))
         .compose(v -> vertx.deployVerticle(new TaskCountsVerticle(app)))

@@ -1,6 +1,7 @@
 package io.parley.channel;
 
 import io.parley.channel.web.WebChannel;
+import io.parley.channel.whatsapp.WhatsAppChannel;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
@@ -32,8 +33,10 @@ public final class ChannelClients implements Function<Document, Optional<Channel
 
   @Override
   public Optional<Channel> apply(Document channel) {
-    if (!Platform.WEB.wire().equals(channel.getString("type"))) return Optional.empty();
+    String type = channel.getString("type");
     try {
+      if (Platform.WHATSAPP.wire().equals(type)) return Optional.of(WhatsAppChannel.from(vertx, http, channel, clock));
+      if (!Platform.WEB.wire().equals(type)) return Optional.empty();
       return Optional.of(WebChannel.from(vertx, http, channel, clock));
     } catch (IllegalArgumentException e) {
       log.warn("Channel {} cannot be dispatched: {}", channel.get("_id"), e.getMessage());

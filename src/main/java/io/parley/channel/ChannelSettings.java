@@ -23,11 +23,12 @@ final class ChannelSettings {
   private static final Pattern API_VERSION = Pattern.compile("v\\d+\\.\\d+");
   private static final List<String> TIERS = List.of("250", "2000", "10000", "100000", "unlimited");
   private static final int SECRET_MAX = 4096;
+  private static final List<String> WHATSAPP_PRICE_CATEGORIES = List.of("marketing", "utility", "authentication", "service");
 
   static final Map<Platform, List<String>> FIELDS = Map.of(
       Platform.TELEGRAM, List.of("botToken", "mode", "webhookSecret", "apiUrl"),
       Platform.WHATSAPP, List.of("phoneNumberId", "accessToken", "appSecret", "verifyToken", "apiUrl", "apiVersion",
-          "messagingTier"),
+          "messagingTier", "prices"),
       Platform.WEB, List.of("callbackUrl", "secret"),
       Platform.VK, List.of("accessToken", "groupId", "apiUrl"),
       Platform.AVITO, List.of("clientId", "clientSecret", "apiUrl"),
@@ -76,10 +77,27 @@ final class ChannelSettings {
         .append("apiVersion", Values.optionalMatching(s, "apiVersion", 20, API_VERSION, "like v23.0").orElse("v23.0"));
     String tier = messagingTier(s);
     if (tier != null) p.settings().put("messagingTier", tier);
+    Document prices = whatsappPrices(s);
+    if (prices != null) p.settings().put("prices", prices);
     for (String secret : List.of("accessToken", "appSecret", "verifyToken")) {
       p.secrets().put(secret, s.string(secret, 1, SECRET_MAX));
     }
     return p;
+  }
+
+  /**
+   * What one delivered message costs per Meta pricing category, in USD, kept as exact decimal strings
+   * (the WhatsApp channel adds them to the dialogue's spend); a category left out costs nothing.
+   */
+  private static Document whatsappPrices(Fields s) {
+    Optional<Fields> prices = s.optionalObject("prices", WHATSAPP_PRICE_CATEGORIES.toArray(String[]::new));
+    if (prices.isEmpty()) return null;
+    Document out = new Document();
+    for (String category : WHATSAPP_PRICE_CATEGORIES) {
+      prices.get().optionalDecimal(category, java.math.BigDecimal.ZERO, new java.math.BigDecimal("1000"), 6)
+          .ifPresent(price -> out.put(category, price.toPlainString()));
+    }
+    return out;
   }
 
   /** Accepted as a number or a string, since {@code 250} and {@code "unlimited"} share the field. */

@@ -23,7 +23,8 @@ public record ParleyConfig(
     int audienceBatchSize,
     int metricsRefreshSeconds,
     Dispatch dispatch,
-    Dialogues dialogues) {
+    Dialogues dialogues,
+    WhatsApp whatsapp) {
 
   /** The dispatcher's settings (see config/parley.properties). */
   public record Dispatch(boolean enabled, int leaseSeconds, int refreshSeconds, int idleRecheckSeconds,
@@ -32,6 +33,8 @@ public record ParleyConfig(
   /** Managers' dialogues: handover timeouts, unanswered dialogues, reply retries (see config/parley.properties). */
   public record Dialogues(int handoverTimeoutMinutes, String afterHandoverTimeout, int noAnswerAfterHours,
       int watchSeconds, int replyAttempts) {}
+  /** The WhatsApp Cloud API channel's settings shared by every WhatsApp number. */
+  public record WhatsApp(int messagesPerSecond) {}
 
   public static ParleyConfig fromEnvironment() {
     return from(ConfigSource.load(System.getenv(), System.getProperties()));
@@ -60,7 +63,8 @@ public record ParleyConfig(
             r.integer("dispatch.maxAttempts", 1, 100)),
         new Dialogues(r.integer("dialogue.handoverTimeoutMinutes", 0, 10_080),
             r.oneOf("dialogue.afterHandoverTimeout", "ai", "stay"), r.integer("dialogue.noAnswerAfterHours", 0, 8_760),
-            r.integer("dialogue.watchSeconds", 1, 3600), r.integer("dialogue.replyAttempts", 1, 100)));
+            r.integer("dialogue.watchSeconds", 1, 3600), r.integer("dialogue.replyAttempts", 1, 100)),
+        new WhatsApp(r.integer("whatsapp.messagesPerSecond", 1, 1000)));
   }
 
   /** Test and embedding convenience: the defaults with some keys replaced. */

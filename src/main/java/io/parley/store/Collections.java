@@ -19,6 +19,12 @@ public final class Collections {
   public static final String INSTANCES = "instances";
   public static final String DIALOGUES = "dialogues";
   public static final String MESSAGES = "messages";
+  /** WhatsApp contacts per number, {@code _id = channel:+phone}: the 24-hour window and tier counting. */
+  public static final String WHATSAPP_CONTACTS = "whatsapp_contacts";
+  /** WhatsApp messages Parley sent, {@code _id = wamid}, so delivery statuses find their message by {@code _id}. */
+  public static final String WHATSAPP_SENT = "whatsapp_sent";
+  /** Per WhatsApp channel, new contacts counted per hour for the messaging tier ({@code _id = channel}). */
+  public static final String WHATSAPP_TIER = "whatsapp_tier";
 
   private Collections() {}
 }

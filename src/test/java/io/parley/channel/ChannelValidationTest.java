@@ -79,6 +79,11 @@ class ChannelValidationTest extends ResourceApiTest {
     refused(channel("whatsapp", whatsappWith("apiVersion", "23.0")), 400, "invalid_value", "settings.apiVersion");
     refused(channel("whatsapp", whatsappWith("messagingTier", 300)), 400, "invalid_value", "settings.messagingTier");
     refused(channel("whatsapp", whatsappWith("messagingTier", true)), 400, "wrong_type", "settings.messagingTier");
+    refused(channel("whatsapp", whatsappWith("prices", "0.06")), 400, "wrong_type", "settings.prices");
+    refused(channel("whatsapp", whatsappWith("prices", new JsonObject().put("promo", "1"))), 400, "unknown_field", "settings.prices.promo");
+    refused(channel("whatsapp", whatsappWith("prices", new JsonObject().put("marketing", "-0.01"))), 400, "invalid_value", "settings.prices.marketing");
+    refused(channel("whatsapp", whatsappWith("prices", new JsonObject().put("utility", "0.0000001"))), 400, "invalid_value", "settings.prices.utility");
+    refused(channel("whatsapp", whatsappWith("prices", new JsonObject().put("service", true))), 400, "wrong_type", "settings.prices.service");
   }
 
   @Test
