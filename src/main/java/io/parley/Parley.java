@@ -8,6 +8,8 @@ import io.parley.dispatch.ChannelDispatcher;
 import io.parley.dispatch.DispatcherSupervisor;
 import io.parley.dispatch.VertxScheduler;
 import io.parley.http.HttpVerticle;
+import io.parley.integration.delivery.CallbackEvents;
+import io.parley.integration.delivery.DeliveryWorker;
 import io.parley.ops.TaskCountsVerticle;
 import io.parley.store.Store;
 import io.parley.store.StoreIndexes;
@@ -50,6 +52,9 @@ public final class Parley {
     Future<Parley> started = Future.<Void>future(p -> vertx.runOnContext(v -> bootstrap(app).onComplete(p)))
         .compose(v -> vertx.deployVerticle(new TaskCountsVerticle(app)))
         .compose(v -> vertx.deployVerticle(http))
+        .compose(v -> vertx.deployVerticle(new CallbackEvents(app)))
+        .compose(id -> config.callbacks().enabled() ? vertx.deployVerticle(new DeliveryWorker(app,
+            new VertxScheduler(vertx, clock), new java.security.SecureRandom())) : Future.succeededFuture(id))
         .compose(id -> config.dispatch().enabled() ? vertx.deployVerticle(dispatcher(app)) : Future.succeededFuture(id))
         .map(id -> {
           Parley parley = new Parley(app, http);

@@ -19,6 +19,8 @@ public final class Collections {
   public static final String INSTANCES = "instances";
   public static final String DIALOGUES = "dialogues";
   public static final String MESSAGES = "messages";
+  /** Integration callbacks, stored before they are sent; {@code _id} is the {@code webhook-id}. */
+  public static final String DELIVERIES = "deliveries";
 
   private Collections() {}
 }
