@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.parley.EventAddresses;
 import io.parley.integration.delivery.CallbackReceiver.Answer;
 import io.parley.integration.delivery.CallbackReceiver.Received;
+import io.parley.support.Http;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -204,6 +205,10 @@ class CallbackDeliveryTest {
     assertEquals(List.of(), CallbackRig.await(callbacks.enqueue("task.completed", "task.completed:other",
         new JsonObject(), rig.task(integration))));
     assertEquals(2, rig.deliveries().size());
+    Http.Response replay = rig.http.post("/api/integrations/" + integration + "/deliveries/" + second + "/redeliver",
+        rig.marketer, null);
+    assertEquals(409, replay.status(), replay.toString());
+    assertEquals("integration_disabled", replay.error().getString("code"));
   }
 
   @Test

@@ -2,7 +2,6 @@ package io.parley.integration.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.mongodb.client.model.Filters;
 import io.parley.App;
 import io.parley.EventAddresses;
 import io.parley.store.Collections;
@@ -125,11 +124,10 @@ final class CallbackRig implements AutoCloseable {
     return db.find(Collections.DELIVERIES, id);
   }
 
-  /** Waits until {@code n} deliveries are stored and their first attempts are scheduled; answers them. */
+  /** Waits until {@code n} deliveries are stored and each pending one is scheduled; answers them. */
   List<Document> awaitDeliveries(int n) {
-    Poll.until(n + " stored deliveries", Duration.ofSeconds(10),
-        () -> db.count(Collections.DELIVERIES, Filters.empty()) == n && steps.size() >= n, done -> done);
-    return deliveries();
+    return Poll.until(n + " stored deliveries", Duration.ofSeconds(10), this::deliveries, all -> all.size() == n
+        && steps.size() >= all.stream().filter(d -> "pending".equals(d.getString("status"))).count());
   }
 
   /** Runs the next scheduled attempt of delivery {@code id} and waits until it is recorded as attempt {@code n}. */
