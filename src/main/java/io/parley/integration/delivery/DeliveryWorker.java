@@ -7,8 +7,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -37,7 +37,7 @@ public final class DeliveryWorker extends VerticleBase {
   private DeliverySender sender;
   private Duration claimFor;
   private MessageConsumer<JsonObject> queued;
-  private WebClient client;
+  private HttpClient client;
   private long rescanTimer = -1;
 
   public DeliveryWorker(App app, Scheduler scheduler, RandomGenerator random) {
@@ -51,10 +51,10 @@ public final class DeliveryWorker extends VerticleBase {
     Duration timeout = Duration.ofSeconds(app.config().callbacks().timeoutSeconds());
     // connecting and answering may each take the timeout; the claim outlives both with room to record
     claimFor = timeout.multipliedBy(2).plusSeconds(30);
-    client = WebClient.create(vertx, new WebClientOptions().setUserAgent("Parley-Webhooks").setFollowRedirects(false));
+    client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
     store = new DeliveryStore(app.store());
     outcomes = new DeliveryOutcomes(app, store);
-    sender = new DeliverySender(client, app.clock(), timeout);
+    sender = new DeliverySender(vertx, client, app.clock(), timeout);
     queued = vertx.eventBus().localConsumer(EventAddresses.CALLBACK_QUEUED, m ->
         schedule(m.body().getString("deliveryId"), Instant.parse(m.body().getString("at"))));
     rescanTimer = vertx.setPeriodic(app.config().callbacks().rescanSeconds() * 1000L, t -> load());

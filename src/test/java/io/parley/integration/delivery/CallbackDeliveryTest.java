@@ -172,6 +172,26 @@ class CallbackDeliveryTest {
   }
 
   @Test
+  void aLongAnswerIsKeptAsItsStartAndAnUnreachableReceiverIsAnAttemptWithAnError() {
+    rig.receiver.then(new Answer(502, Map.of(), "x".repeat(2_000_000)));
+    String integration = rig.integration();
+    String task = rig.task(integration);
+    rig.publish(EventAddresses.DIALOGUE_OUTCOME, rig.succeeded(task, rig.dialogue(task)));
+    String id = rig.awaitDeliveries(1).get(0).getString("_id");
+    Document first = rig.attempt(id, 1);
+    Document attempt = first.getList("log", Document.class).get(0);
+    assertEquals(502, attempt.getInteger("status"));
+    assertEquals("x".repeat(Attempt.MAX_EXCERPT), attempt.getString("response"));
+
+    rig.http.patch("/api/integrations/" + integration, rig.marketer, new JsonObject().put("url", "http://127.0.0.1:9/closed"));
+    Document second = rig.attempt(id, 2);
+    Document unreachable = second.getList("log", Document.class).get(1);
+    assertEquals(null, unreachable.get("status"));
+    assertTrue(unreachable.getString("error").startsWith("receiver not reached"), unreachable.getString("error"));
+    assertEquals("pending", second.getString("status"));
+  }
+
+  @Test
   void goneDisablesTheIntegrationAndStopsItsPendingDeliveries() {
     String integration = rig.integration("dialogue.succeeded", "task.completed");
     String task = rig.task(integration);
