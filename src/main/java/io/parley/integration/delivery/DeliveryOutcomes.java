@@ -23,6 +23,9 @@ final class DeliveryOutcomes {
   private static final Logger log = LoggerFactory.getLogger(DeliveryOutcomes.class);
   static final String GONE = "the receiver answered 410 Gone; the integration was disabled";
 
+  /** Callback attempts by what they led to: {@code delivered, retry, failed} (the last), {@code gone} (410). */
+  static final String ATTEMPTS_METER = "parley.callbacks.attempts";
+
   private final App app;
   private final DeliveryStore store;
   private final DocumentStore integrations;
@@ -40,6 +43,17 @@ final class DeliveryOutcomes {
   /** Stores the attempt; answers when the delivery is due again, or empty when it has ended. */
   Future<Optional<Instant>> record(Document delivery, Document integration, Attempt attempt, RetrySchedule retries) {
     String id = delivery.getString("_id");
+    Future<Optional<Instant>> next = decide(id, delivery, integration, attempt, retries);
+    return next.onSuccess(at -> count(attempt.delivered() ? "delivered" : attempt.gone() ? "gone" : at.isPresent() ? "retry" : "failed"));
+  }
+
+  private void count(String result) {
+    io.micrometer.core.instrument.Counter.builder(ATTEMPTS_METER).description("Integration callback attempts by result")
+        .tag("result", result).register(app.registry()).increment();
+  }
+
+  private Future<Optional<Instant>> decide(String id, Document delivery, Document integration, Attempt attempt,
+      RetrySchedule retries) {
     if (attempt.delivered()) {
       return store.recordAttempt(id, attempt, DeliveryStore.DELIVERED, Optional.empty(), null).map(Optional.empty());
     }

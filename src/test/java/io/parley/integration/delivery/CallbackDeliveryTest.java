@@ -192,6 +192,25 @@ class CallbackDeliveryTest {
   }
 
   @Test
+  void twoSendersRacingForOneDeliverySendItOnce() {
+    rig.secondSender();
+    String integration = rig.integration();
+    String task = rig.task(integration);
+    rig.publish(EventAddresses.DIALOGUE_OUTCOME, rig.succeeded(task, rig.dialogue(task)));
+    String id = rig.awaitDeliveries(1).get(0).getString("_id");
+    io.parley.support.Poll.until("both senders scheduled it", Duration.ofSeconds(5), () -> rig.steps.size(), n -> n == 2);
+    rig.steps.runNext();
+    rig.steps.runNext();
+    io.parley.support.Poll.until("delivered, both having claimed", Duration.ofSeconds(10), () -> rig.delivery(id),
+        d -> "delivered".equals(d.getString("status")) && ((Number) d.get("claims")).intValue() == 2);
+    while (rig.steps.size() > 0) rig.steps.runNext(); // the loser looks again once the winner's claim ends
+    io.parley.support.Poll.until("every claim given back", Duration.ofSeconds(10), () -> rig.delivery(id),
+        d -> d.get("claimUntil") == null);
+    assertEquals(1, rig.receiver.received().size());
+    assertEquals(1, rig.delivery(id).getInteger("attempts"));
+  }
+
+  @Test
   void goneDisablesTheIntegrationAndStopsItsPendingDeliveries() {
     String integration = rig.integration("dialogue.succeeded", "task.completed");
     String task = rig.task(integration);

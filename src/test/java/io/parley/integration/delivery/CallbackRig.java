@@ -59,6 +59,11 @@ final class CallbackRig implements AutoCloseable {
     await(app.vertx().deployVerticle(new DeliveryWorker(app, steps, new Random(7))));
   }
 
+  /** One more sender on the same store and scheduler, as a second Parley process would run. */
+  void secondSender() {
+    await(app().vertx().deployVerticle(new DeliveryWorker(app(), steps, new Random(11))));
+  }
+
   /** Stops this Parley and starts another on the same data directory (the receiver stays up). */
   void restart() {
     Path dir = parley.dataDir();

@@ -46,6 +46,8 @@ class CallbackWiringTest {
       Poll.until("delivered in the log", Duration.ofSeconds(10),
           () -> parley.http().get("/api/integrations/" + created.json().getString("id") + "/deliveries", marketer).items(),
           items -> items.size() == 1 && "delivered".equals(items.getJsonObject(0).getString("status")));
+      String metrics = parley.http().get("/metrics", null).body();
+      assertTrue(metrics.contains("parley_callbacks_attempts_total{result=\"delivered\"} 1.0"), metrics);
       assertEquals(List.of(got.id()), List.of(new Fixtures(parley).find(Collections.DELIVERIES, got.id()).getString("_id")));
     }
   }
