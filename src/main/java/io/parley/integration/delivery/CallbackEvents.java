@@ -83,7 +83,7 @@ public final class CallbackEvents extends VerticleBase {
   private Future<?> taskStatus(JsonObject e) {
     if (!"completed".equals(e.getString("status"))) return Future.succeededFuture();
     String taskId = e.getString("id");
-    return payloads.task(taskId).compose(task -> callbacks.enqueue(TASK_COMPLETED, TASK_COMPLETED + ":" + taskId,
+    return payloads.completedTask(taskId).compose(task -> callbacks.enqueue(TASK_COMPLETED, TASK_COMPLETED + ":" + taskId,
         new JsonObject().put("task", task), taskId));
   }
 

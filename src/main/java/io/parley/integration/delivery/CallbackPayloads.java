@@ -59,6 +59,20 @@ final class CallbackPayloads {
         : new JsonObject().put("id", taskId).put("name", t.getString("name")).put("status", t.getString("status")));
   }
 
+  /** A finished task with its audience counts per state and its spend (for {@code task.completed}). */
+  Future<JsonObject> completedTask(String taskId) {
+    return tasks.find(taskId).map(t -> {
+      JsonObject task = new JsonObject().put("id", taskId);
+      if (t == null) return task;
+      Document counts = t.get("counts", Document.class);
+      Document stats = t.get("stats", Document.class);
+      JsonObject countsJson = new JsonObject();
+      if (counts != null) counts.forEach((state, n) -> countsJson.put(state, n instanceof Number num ? num.longValue() : 0L));
+      return task.put("name", t.getString("name")).put("status", t.getString("status")).put("counts", countsJson)
+          .put("spend", money(stats == null ? null : stats.get("spend")));
+    });
+  }
+
   private Future<JsonObject> summary(String dialogueId, Document dialogue) {
     JsonObject summary = new JsonObject().put("id", dialogueId)
         .put("transcriptUrl", app.config().baseUrl(app.config().httpPort()) + "/api/dialogues/" + dialogueId);

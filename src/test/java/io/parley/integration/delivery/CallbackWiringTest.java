@@ -32,7 +32,10 @@ class CallbackWiringTest {
       receiver.secret(created.json().getString("secret"));
       String taskId = Ids.newId();
       new Fixtures(parley).insert(Collections.TASKS, new Document("_id", taskId).append("name", "Launch")
-          .append("status", "completed").append("integration", created.json().getString("id")).append("createdAt", new Date()));
+          .append("status", "completed").append("integration", created.json().getString("id"))
+          .append("counts", new Document("sent", 2L).append("failed", 1L))
+          .append("stats", new Document("spend", new org.bson.types.Decimal128(new java.math.BigDecimal("1.25"))))
+          .append("createdAt", new Date()));
 
       parley.parley().app().vertx().eventBus().publish(EventAddresses.TASK_STATUS,
           new JsonObject().put("id", taskId).put("status", "completed"));
@@ -42,7 +45,10 @@ class CallbackWiringTest {
       assertTrue(got.verified());
       JsonObject body = new JsonObject(got.body());
       assertEquals("task.completed", body.getString("type"));
-      assertEquals("Launch", body.getJsonObject("data").getJsonObject("task").getString("name"));
+      JsonObject task = body.getJsonObject("data").getJsonObject("task");
+      assertEquals("Launch", task.getString("name"));
+      assertEquals(new JsonObject().put("sent", 2).put("failed", 1), task.getJsonObject("counts"));
+      assertEquals("1.25", task.getString("spend"));
       Poll.until("delivered in the log", Duration.ofSeconds(10),
           () -> parley.http().get("/api/integrations/" + created.json().getString("id") + "/deliveries", marketer).items(),
           items -> items.size() == 1 && "delivered".equals(items.getJsonObject(0).getString("status")));
