@@ -50,5 +50,11 @@ public final class EventAddresses {
    */
   public static final String CALLBACK_GAVE_UP = "parley.callback.gave-up";
 
+  /**
+   * Published locally after an integration callback was stored or queued again (redelivery), so this
+   * process's sender schedules it: {@code {deliveryId, at}}.
+   */
+  public static final String CALLBACK_QUEUED = "parley.callback.queued";
+
   private EventAddresses() {}
 }

@@ -9,6 +9,8 @@ import io.parley.dispatch.ChannelDispatcher;
 import io.parley.dispatch.DispatcherSupervisor;
 import io.parley.dispatch.VertxScheduler;
 import io.parley.http.HttpVerticle;
+import io.parley.integration.delivery.CallbackEvents;
+import io.parley.integration.delivery.DeliveryWorker;
 import io.parley.ops.TaskCountsVerticle;
 import io.parley.store.Store;
 import io.parley.store.StoreIndexes;
@@ -53,6 +55,9 @@ public final class Parley {
         .compose(v -> vertx.deployVerticle(new TaskCountsVerticle(app)))
         .compose(v -> vertx.deployVerticle(new io.parley.dialogue.DialogueWatch(app)))
         .compose(v -> vertx.deployVerticle(http))
+        .compose(v -> vertx.deployVerticle(new CallbackEvents(app)))
+        .compose(id -> config.callbacks().enabled() ? vertx.deployVerticle(new DeliveryWorker(app,
+            new VertxScheduler(vertx, clock), new java.security.SecureRandom())) : Future.succeededFuture(id))
         .compose(id -> config.dispatch().enabled() ? vertx.deployVerticle(dispatcher(app)) : Future.succeededFuture(id))
         .map(id -> {
           Parley parley = new Parley(app, http);

@@ -24,7 +24,8 @@ public record ParleyConfig(
     int metricsRefreshSeconds,
     Dispatch dispatch,
     Dialogues dialogues,
-    WhatsApp whatsapp) {
+    WhatsApp whatsapp,
+    Callbacks callbacks) {
 
   /** The dispatcher's settings (see config/parley.properties). */
   public record Dispatch(boolean enabled, int leaseSeconds, int refreshSeconds, int idleRecheckSeconds,
@@ -33,8 +34,12 @@ public record ParleyConfig(
   /** Managers' dialogues: handover timeouts, unanswered dialogues, reply retries (see config/parley.properties). */
   public record Dialogues(int handoverTimeoutMinutes, String afterHandoverTimeout, int noAnswerAfterHours,
       int watchSeconds, int replyAttempts) {}
+
   /** The WhatsApp Cloud API channel's settings shared by every WhatsApp number. */
   public record WhatsApp(int messagesPerSecond) {}
+
+  /** Integration callbacks' settings (see config/parley.properties). */
+  public record Callbacks(boolean enabled, int timeoutSeconds, int rescanSeconds) {}
 
   public static ParleyConfig fromEnvironment() {
     return from(ConfigSource.load(System.getenv(), System.getProperties()));
@@ -64,7 +69,9 @@ public record ParleyConfig(
         new Dialogues(r.integer("dialogue.handoverTimeoutMinutes", 0, 10_080),
             r.oneOf("dialogue.afterHandoverTimeout", "ai", "stay"), r.integer("dialogue.noAnswerAfterHours", 0, 8_760),
             r.integer("dialogue.watchSeconds", 1, 3600), r.integer("dialogue.replyAttempts", 1, 100)),
-        new WhatsApp(r.integer("whatsapp.messagesPerSecond", 1, 1000)));
+        new WhatsApp(r.integer("whatsapp.messagesPerSecond", 1, 1000)),
+        new Callbacks(r.bool("callbacks.enabled"), r.integer("callbacks.timeoutSeconds", 1, 300),
+            r.integer("callbacks.rescanSeconds", 10, 86400)));
   }
 
   /** Test and embedding convenience: the defaults with some keys replaced. */

@@ -8,6 +8,7 @@ import io.parley.channel.ChannelRoutes;
 import io.parley.channel.web.WebWebhookRoutes;
 import io.parley.channel.whatsapp.WhatsAppWebhookRoutes;
 import io.parley.integration.IntegrationRoutes;
+import io.parley.integration.delivery.DeliveryRoutes;
 import io.parley.dispatch.RequeueRoutes;
 import io.parley.manager.ManagerRoutes;
 import io.parley.ops.OpsRoutes;
@@ -43,6 +44,7 @@ public final class HttpVerticle extends VerticleBase {
     new AiProfileRoutes(app).mount(api);
     new ManagerRoutes(app).mount(api);
     new IntegrationRoutes(app).mount(api);
+    new DeliveryRoutes(app).mount(api);
     new AudienceRoutes(app).mount(api);
     new io.parley.dialogue.DialogueRoutes(app).mount(api);
     router.route().failureHandler(ErrorHandler::handle);

@@ -14,7 +14,8 @@ import org.bson.Document;
 
 /** Integration JSON ⇄ document. The signing secret is made here and never read back into an answer. */
 final class IntegrationMapper implements ResourceMapper {
-  static final List<String> EVENTS = List.of("dialogue.succeeded", "dialogue.closed", "dialogue.blocked", "task.completed");
+  static final List<String> EVENTS = List.of("dialogue.succeeded", "dialogue.closed", "dialogue.blocked", "task.completed",
+      "manager_task.created", "manager_task.completed");
 
   @Override
   public Prepared validate(JsonObject input) {
@@ -48,8 +49,13 @@ final class IntegrationMapper implements ResourceMapper {
         .put("enabled", stored.getBoolean("enabled"));
   }
 
+  /** A disabled integration says why when Parley disabled it (its receiver answered 410 Gone). */
   @Override
   public JsonObject toJson(Document stored) {
-    return ResourceEndpoints.base(stored).mergeIn(editable(stored));
+    JsonObject json = ResourceEndpoints.base(stored).mergeIn(editable(stored));
+    if (Boolean.FALSE.equals(stored.getBoolean("enabled")) && stored.getString("disabledReason") != null) {
+      json.put("disabledReason", stored.getString("disabledReason"));
+    }
+    return json;
   }
 }

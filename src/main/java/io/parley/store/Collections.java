@@ -25,6 +25,8 @@ public final class Collections {
   public static final String WHATSAPP_SENT = "whatsapp_sent";
   /** Per WhatsApp channel, new contacts counted per hour for the messaging tier ({@code _id = channel}). */
   public static final String WHATSAPP_TIER = "whatsapp_tier";
+  /** Integration callbacks, stored before they are sent; {@code _id} is the {@code webhook-id}. */
+  public static final String DELIVERIES = "deliveries";
 
   private Collections() {}
 }

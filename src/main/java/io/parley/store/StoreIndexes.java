@@ -19,7 +19,12 @@ public final class StoreIndexes {
         .compose(v -> create(store, Collections.AUDIENCE, Indexes.ascending("state", "channel"), false))
         .compose(v -> create(store, Collections.TASKS, Indexes.ascending("channels", "status"), false))
         .compose(v -> create(store, Collections.DIALOGUES, Indexes.ascending("task", "manager", "state"), false))
-        .compose(v -> create(store, Collections.TOKENS, Indexes.ascending("id"), true));
+        .compose(v -> create(store, Collections.TOKENS, Indexes.ascending("id"), true))
+        .compose(v -> create(store, Collections.MESSAGES, Indexes.ascending("dialogue", "createdAt"), false))
+        .compose(v -> create(store, Collections.DELIVERIES, Indexes.descending("integration", "order"), false))
+        .compose(v -> create(store, Collections.DELIVERIES, Indexes.descending("integration", "status", "order"), false))
+        .compose(v -> create(store, Collections.DELIVERIES, Indexes.descending("integration", "event", "order"), false))
+        .compose(v -> create(store, Collections.DELIVERIES, Indexes.ascending("status"), false));
   }
 
   private static Future<Void> create(Store store, String collection, org.bson.conversions.Bson keys, boolean unique) {
