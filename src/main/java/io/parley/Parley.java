@@ -7,6 +7,7 @@ import io.parley.config.ParleyConfig;
 import io.parley.dispatch.ChannelDispatcher;
 import io.parley.dispatch.DispatcherSupervisor;
 import io.parley.dispatch.VertxScheduler;
+import io.parley.followup.FollowUpVerticle;
 import io.parley.http.HttpVerticle;
 import io.parley.ops.TaskCountsVerticle;
 import io.parley.store.Store;
@@ -50,6 +51,7 @@ public final class Parley {
     Future<Parley> started = Future.<Void>future(p -> vertx.runOnContext(v -> bootstrap(app).onComplete(p)))
         .compose(v -> vertx.deployVerticle(new TaskCountsVerticle(app)))
         .compose(v -> vertx.deployVerticle(http))
+        .compose(v -> vertx.deployVerticle(new FollowUpVerticle(app)))
         .compose(id -> config.dispatch().enabled() ? vertx.deployVerticle(dispatcher(app)) : Future.succeededFuture(id))
         .map(id -> {
           Parley parley = new Parley(app, http);

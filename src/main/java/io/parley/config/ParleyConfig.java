@@ -22,11 +22,15 @@ public record ParleyConfig(
     int audienceMaxRejectedReported,
     int audienceBatchSize,
     int metricsRefreshSeconds,
-    Dispatch dispatch) {
+    Dispatch dispatch,
+    FollowUps followUps) {
 
   /** The dispatcher's settings (see config/parley.properties). */
   public record Dispatch(boolean enabled, int leaseSeconds, int refreshSeconds, int idleRecheckSeconds,
       int maxAttempts) {}
+
+  /** Managers' follow-up tasks (see config/parley.properties). */
+  public record FollowUps(int checkSeconds) {}
 
   public static ParleyConfig fromEnvironment() {
     return from(ConfigSource.load(System.getenv(), System.getProperties()));
@@ -52,7 +56,8 @@ public record ParleyConfig(
         r.integer("metrics.refreshSeconds", 1, 3600),
         new Dispatch(r.bool("dispatch.enabled"), r.integer("dispatch.leaseSeconds", 3, 3600),
             r.integer("dispatch.refreshSeconds", 1, 3600), r.integer("dispatch.idleRecheckSeconds", 1, 3600),
-            r.integer("dispatch.maxAttempts", 1, 100)));
+            r.integer("dispatch.maxAttempts", 1, 100)),
+        new FollowUps(r.integer("followup.checkSeconds", 1, 86_400)));
   }
 
   /** Test and embedding convenience: the defaults with some keys replaced. */

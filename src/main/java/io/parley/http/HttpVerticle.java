@@ -8,6 +8,7 @@ import io.parley.channel.ChannelRoutes;
 import io.parley.channel.web.WebWebhookRoutes;
 import io.parley.integration.IntegrationRoutes;
 import io.parley.dispatch.RequeueRoutes;
+import io.parley.followup.ManagerTaskRoutes;
 import io.parley.manager.ManagerRoutes;
 import io.parley.ops.OpsRoutes;
 import io.parley.task.TaskRoutes;
@@ -42,6 +43,7 @@ public final class HttpVerticle extends VerticleBase {
     new ManagerRoutes(app).mount(api);
     new IntegrationRoutes(app).mount(api);
     new AudienceRoutes(app).mount(api);
+    new ManagerTaskRoutes(app).mount(api);
     router.route().failureHandler(ErrorHandler::handle);
     router.errorHandler(404, ErrorHandler::handle);
     router.errorHandler(405, ErrorHandler::handle);

@@ -23,7 +23,11 @@ public record TaskDraft(
     Optional<WorkingHours> workingHours,
     Optional<Integer> dailyLimitPerChannel,
     Optional<Integer> pauseBetweenDialogues,
-    Optional<OpeningMessage> openingMessage) {
+    Optional<OpeningMessage> openingMessage,
+    FollowUpSettings followUp) {
+
+  /** What happens after dialogues and managers' follow-up tasks end: outcome actions, quiet-dialogue reminders. */
+  public record FollowUpSettings(OutcomeRules outcomes, Optional<Integer> followUpAfterDays) {}
 
   /** How new dialogues are spread among the task's virtual managers. */
   public enum ManagerAssignment {

@@ -26,7 +26,9 @@ final class TaskMapper {
         .append("workingHours", d.workingHours().map(w -> new Document("from", w.from()).append("to", w.to())).orElse(null))
         .append("dailyLimitPerChannel", d.dailyLimitPerChannel().orElse(null))
         .append("pauseBetweenDialogues", d.pauseBetweenDialogues().orElse(null))
-        .append("openingMessage", d.openingMessage().map(TaskMapper::opening).orElse(null));
+        .append("openingMessage", d.openingMessage().map(TaskMapper::opening).orElse(null))
+        .append("outcomes", d.followUp().outcomes().toDocument())
+        .append("followUpAfterDays", d.followUp().followUpAfterDays().orElse(null));
     return doc;
   }
 
@@ -66,6 +68,8 @@ final class TaskMapper {
     putIfPresent(json, "dailyLimitPerChannel", doc.getInteger("dailyLimitPerChannel"));
     putIfPresent(json, "pauseBetweenDialogues", doc.getInteger("pauseBetweenDialogues"));
     putIfPresent(json, "openingMessage", doc.get("openingMessage", Document.class));
+    json.put("outcomes", OutcomeRules.of(doc).toJson());
+    putIfPresent(json, "followUpAfterDays", doc.getInteger("followUpAfterDays"));
     return json;
   }
 
