@@ -46,6 +46,7 @@ final class ManagerTaskMapper {
     json.put("contact", d.getString("contact")).put("dialogue", d.getString("dialogue")).put("task", d.getString("task"));
     if (d.containsKey("messages")) json.put("messages", new JsonArray(d.getList("messages", String.class)));
     if (d.containsKey("message")) json.put("message", d.getString("message"));
+    if (d.containsKey("reason")) json.put("reason", d.getString("reason"));
     if (d.get("integration") instanceof Document i) json.put("integration", new JsonObject(i.toJson()));
     json.put("assigned_to", d.getString("assignedTo")).put("date", d.getString("date"))
         .put("is_complete", d.getBoolean("isComplete", false)).put("outcome", d.getString("outcome"))

@@ -26,7 +26,9 @@ record TaskDate(String wire, boolean allDay, long due) {
   static TaskDate parse(String field, String value) {
     try {
       if (value.length() == 10) return ofDay(LocalDate.parse(value));
-      return ofInstant(OffsetDateTime.parse(value).truncatedTo(ChronoUnit.SECONDS));
+      OffsetDateTime at = OffsetDateTime.parse(value).truncatedTo(ChronoUnit.SECONDS);
+      if (at.getYear() < 1 || at.getYear() > 9999) throw ApiError.invalid(field, field + " must be in the years 1 to 9999");
+      return ofInstant(at);
     } catch (DateTimeParseException e) {
       throw ApiError.invalid(field, field + " must be a date (2026-01-05) or a date-time with offset "
           + "(2026-01-10T05:00:00+00:00), got \"" + value + "\"");

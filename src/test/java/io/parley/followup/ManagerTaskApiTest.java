@@ -235,6 +235,7 @@ class ManagerTaskApiTest {
     refused(rig.put(path, m.token(), new JsonObject().put("is_complete", "yes")), 400, "is_complete");
     refused(rig.put(path, m.token(), new JsonObject().put("date", 20260105)), 400, "date");
     refused(rig.put(path, m.token(), new JsonObject().put("date", "2026-13-01")), 400, "date");
+    refused(rig.put(path, m.token(), new JsonObject().put("date", "+999999999-12-31T00:00:00Z")), 400, "date");
     refused(rig.put(path, m.token(), new JsonObject().putNull("assigned_to")), 400, "assigned_to");
     refused(rig.put(path, m.token(), new JsonObject().put("contact", "someone").put("date", "2026-02-01")), 409, "contact");
     refused(rig.put(path, m.token(), new JsonObject().put("history", new JsonArray())), 409, "history");
