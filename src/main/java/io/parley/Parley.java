@@ -8,6 +8,7 @@ import io.parley.config.ParleyConfig;
 import io.parley.dispatch.ChannelDispatcher;
 import io.parley.dispatch.DispatcherSupervisor;
 import io.parley.dispatch.VertxScheduler;
+import io.parley.followup.FollowUpVerticle;
 import io.parley.http.HttpVerticle;
 import io.parley.integration.delivery.CallbackEvents;
 import io.parley.integration.delivery.DeliveryWorker;
@@ -58,6 +59,7 @@ public final class Parley {
         .compose(v -> vertx.deployVerticle(new CallbackEvents(app)))
         .compose(id -> config.callbacks().enabled() ? vertx.deployVerticle(new DeliveryWorker(app,
             new VertxScheduler(vertx, clock), new java.security.SecureRandom())) : Future.succeededFuture(id))
+        .compose(v -> vertx.deployVerticle(new FollowUpVerticle(app)))
         .compose(id -> config.dispatch().enabled() ? vertx.deployVerticle(dispatcher(app)) : Future.succeededFuture(id))
         .map(id -> {
           Parley parley = new Parley(app, http);

@@ -25,7 +25,8 @@ public record ParleyConfig(
     Dispatch dispatch,
     Dialogues dialogues,
     WhatsApp whatsapp,
-    Callbacks callbacks) {
+    Callbacks callbacks,
+    FollowUps followUps) {
 
   /** The dispatcher's settings (see config/parley.properties). */
   public record Dispatch(boolean enabled, int leaseSeconds, int refreshSeconds, int idleRecheckSeconds,
@@ -40,6 +41,9 @@ public record ParleyConfig(
 
   /** Integration callbacks' settings (see config/parley.properties). */
   public record Callbacks(boolean enabled, int timeoutSeconds, int rescanSeconds) {}
+
+  /** Managers' follow-up tasks (see config/parley.properties). */
+  public record FollowUps(int checkSeconds) {}
 
   public static ParleyConfig fromEnvironment() {
     return from(ConfigSource.load(System.getenv(), System.getProperties()));
@@ -71,7 +75,8 @@ public record ParleyConfig(
             r.integer("dialogue.watchSeconds", 1, 3600), r.integer("dialogue.replyAttempts", 1, 100)),
         new WhatsApp(r.integer("whatsapp.messagesPerSecond", 1, 1000)),
         new Callbacks(r.bool("callbacks.enabled"), r.integer("callbacks.timeoutSeconds", 1, 300),
-            r.integer("callbacks.rescanSeconds", 10, 86400)));
+            r.integer("callbacks.rescanSeconds", 10, 86400)),
+        new FollowUps(r.integer("followup.checkSeconds", 1, 86_400)));
   }
 
   /** Test and embedding convenience: the defaults with some keys replaced. */

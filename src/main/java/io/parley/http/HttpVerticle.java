@@ -10,6 +10,7 @@ import io.parley.channel.whatsapp.WhatsAppWebhookRoutes;
 import io.parley.integration.IntegrationRoutes;
 import io.parley.integration.delivery.DeliveryRoutes;
 import io.parley.dispatch.RequeueRoutes;
+import io.parley.followup.ManagerTaskRoutes;
 import io.parley.manager.ManagerRoutes;
 import io.parley.ops.OpsRoutes;
 import io.parley.task.TaskRoutes;
@@ -47,6 +48,7 @@ public final class HttpVerticle extends VerticleBase {
     new DeliveryRoutes(app).mount(api);
     new AudienceRoutes(app).mount(api);
     new io.parley.dialogue.DialogueRoutes(app).mount(api);
+    new ManagerTaskRoutes(app).mount(api);
     router.route().failureHandler(ErrorHandler::handle);
     router.errorHandler(404, ErrorHandler::handle);
     router.errorHandler(405, ErrorHandler::handle);

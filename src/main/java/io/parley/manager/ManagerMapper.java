@@ -23,11 +23,12 @@ final class ManagerMapper implements ResourceMapper {
 
   @Override
   public Prepared validate(JsonObject input) {
-    Fields f = Fields.of(input, "name", "persona", "operators", "timezone");
+    Fields f = Fields.of(input, "name", "persona", "operators", "timezone", "group");
     return Prepared.of(new Document("name", f.string("name", 1, 100))
         .append("persona", f.optionalString("persona", 0, 4000).orElse(""))
         .append("operators", f.optionalStrings("operators", 0, MAX_OPERATORS).orElse(List.of()))
-        .append("timezone", timezone(f)));
+        .append("timezone", timezone(f))
+        .append("group", f.optionalString("group", 1, 100).orElse(null)));
   }
 
   /** Only region ids (Europe/Moscow), not fixed offsets, so daylight saving is followed. */
@@ -50,11 +51,13 @@ final class ManagerMapper implements ResourceMapper {
     JsonObject input = new JsonObject().put("name", stored.getString("name")).put("persona", stored.getString("persona"))
         .put("operators", new JsonArray(stored.getList("operators", String.class)));
     if (stored.getString("timezone") != null) input.put("timezone", stored.getString("timezone"));
+    if (stored.getString("group") != null) input.put("group", stored.getString("group"));
     return input;
   }
 
   @Override
   public JsonObject toJson(Document stored) {
-    return ResourceEndpoints.base(stored).mergeIn(editable(stored)).put("timezone", stored.getString("timezone"));
+    return ResourceEndpoints.base(stored).mergeIn(editable(stored)).put("timezone", stored.getString("timezone"))
+        .put("group", stored.getString("group"));
   }
 }

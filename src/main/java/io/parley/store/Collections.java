@@ -27,6 +27,16 @@ public final class Collections {
   public static final String WHATSAPP_TIER = "whatsapp_tier";
   /** Integration callbacks, stored before they are sent; {@code _id} is the {@code webhook-id}. */
   public static final String DELIVERIES = "deliveries";
+  /** Follow-up tasks for managers (inbox, future, archive). */
+  public static final String MANAGER_TASKS = "manager_tasks";
+  /** One open reply task per dialogue: {@code _id = reply:<dialogueId>} names the task new messages join. */
+  public static final String MANAGER_TASK_KEYS = "manager_task_keys";
+  /** Outcome actions already run, {@code _id = mt:<taskId>:<outcome>:<n>}, so a retried completion skips them. */
+  public static final String MANAGER_TASK_ACTIONS = "manager_task_actions";
+  /** Contacts' tags set by outcomes: {@code _id} = the contact's address. */
+  public static final String CONTACTS = "contacts";
+  /** How far the quiet-dialogue check has looked, per outreach task. */
+  public static final String FOLLOWUP_SCANS = "followup_scans";
 
   private Collections() {}
 }

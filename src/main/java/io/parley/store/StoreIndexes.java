@@ -24,7 +24,20 @@ public final class StoreIndexes {
         .compose(v -> create(store, Collections.DELIVERIES, Indexes.descending("integration", "order"), false))
         .compose(v -> create(store, Collections.DELIVERIES, Indexes.descending("integration", "status", "order"), false))
         .compose(v -> create(store, Collections.DELIVERIES, Indexes.descending("integration", "event", "order"), false))
-        .compose(v -> create(store, Collections.DELIVERIES, Indexes.ascending("status"), false));
+        .compose(v -> create(store, Collections.DELIVERIES, Indexes.ascending("status"), false))
+        .compose(v -> followUps(store));
+  }
+
+  /** Follow-up tasks: date order reads one range of (allDay, due) per kind of date, per manager or overall. */
+  private static Future<Void> followUps(Store store) {
+    String tasks = Collections.MANAGER_TASKS;
+    return create(store, tasks, Indexes.ascending("assignedTo", "isComplete", "allDay", "due", "_id"), false)
+        .compose(v -> create(store, tasks, Indexes.ascending("allDay", "due", "_id"), false))
+        .compose(v -> create(store, tasks, Indexes.ascending("assignedTo", "createdAt", "_id"), false))
+        .compose(v -> create(store, tasks, Indexes.ascending("createdAt", "_id"), false))
+        .compose(v -> create(store, tasks, Indexes.ascending("dialogue"), false))
+        .compose(v -> create(store, Collections.MESSAGES, Indexes.ascending("dialogue", "direction", "createdAt"), false))
+        .compose(v -> create(store, Collections.DIALOGUES, Indexes.ascending("task", "origin", "createdAt", "_id"), false));
   }
 
   private static Future<Void> create(Store store, String collection, org.bson.conversions.Bson keys, boolean unique) {

@@ -24,7 +24,11 @@ public record TaskDraft(
     Optional<Integer> dailyLimitPerChannel,
     Optional<Integer> pauseBetweenDialogues,
     Optional<OpeningMessage> openingMessage,
-    Optional<String> afterHandoverTimeout) {
+    Optional<String> afterHandoverTimeout,
+    FollowUpSettings followUp) {
+
+  /** What happens after dialogues and managers' follow-up tasks end: outcome actions, quiet-dialogue reminders. */
+  public record FollowUpSettings(OutcomeRules outcomes, Optional<Integer> followUpAfterDays) {}
 
   /** How new dialogues are spread among the task's virtual managers. */
   public enum ManagerAssignment {

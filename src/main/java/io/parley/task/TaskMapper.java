@@ -27,7 +27,9 @@ final class TaskMapper {
         .append("dailyLimitPerChannel", d.dailyLimitPerChannel().orElse(null))
         .append("pauseBetweenDialogues", d.pauseBetweenDialogues().orElse(null))
         .append("openingMessage", d.openingMessage().map(TaskMapper::opening).orElse(null))
-        .append("afterHandoverTimeout", d.afterHandoverTimeout().orElse(null));
+        .append("afterHandoverTimeout", d.afterHandoverTimeout().orElse(null))
+        .append("outcomes", d.followUp().outcomes().toDocument())
+        .append("followUpAfterDays", d.followUp().followUpAfterDays().orElse(null));
     return doc;
   }
 
@@ -68,6 +70,8 @@ final class TaskMapper {
     putIfPresent(json, "pauseBetweenDialogues", doc.getInteger("pauseBetweenDialogues"));
     putIfPresent(json, "openingMessage", doc.get("openingMessage", Document.class));
     putIfPresent(json, "afterHandoverTimeout", doc.getString("afterHandoverTimeout"));
+    json.put("outcomes", OutcomeRules.of(doc).toJson());
+    putIfPresent(json, "followUpAfterDays", doc.getInteger("followUpAfterDays"));
     return json;
   }
 

@@ -284,7 +284,9 @@ class DialogueApiTest {
     assertEquals(400, http.post("/api/dialogues/" + d + "/close", managerToken, new JsonObject()).status());
     assertEquals("open", db.find(Collections.DIALOGUES, d).getString("state"));
 
-    db.update(Collections.TASKS, task, new Document("$set", new Document("outcomes", List.of("call_back_later"))));
+    Http.Response patched = http.patch("/api/tasks/" + task, TestParley.ADMIN, new JsonObject()
+        .put("outcomes", new JsonObject().put("call_back_later", new JsonArray())));
+    assertEquals(200, patched.status(), patched.toString());
     JsonObject closed = http.post("/api/dialogues/" + d + "/close", managerToken, new JsonObject().put("outcome", "call_back_later")).json();
     assertEquals("closed", closed.getString("state"));
     assertEquals("call_back_later", closed.getString("outcome"));

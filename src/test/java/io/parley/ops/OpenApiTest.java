@@ -31,7 +31,8 @@ class OpenApiTest {
       "POST /api/tasks/{id}/resume",
       "GET /api/dialogues", "GET /api/dialogues/{id}", "POST /api/dialogues/{id}/messages",
       "POST /api/dialogues/{id}/takeover", "POST /api/dialogues/{id}/handback", "POST /api/dialogues/{id}/close",
-      "GET /api/manager-tasks", "PUT /api/manager-tasks",
+      "GET /api/manager-tasks", "PUT /api/manager-tasks", "POST /api/manager-tasks", "GET /api/manager-tasks/{id}",
+      "PUT /api/manager-tasks/{id}", "DELETE /api/manager-tasks/{id}",
       "POST /webhooks/telegram/{channelId}", "GET /webhooks/whatsapp/{channelId}",
       "POST /webhooks/whatsapp/{channelId}", "POST /webhooks/web/{channelId}",
       "GET /health", "GET /ready", "GET /metrics", "GET /openapi.yaml");
