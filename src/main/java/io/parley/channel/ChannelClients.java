@@ -1,5 +1,7 @@
 package io.parley.channel;
 
+import io.parley.channel.telegram.TelegramChannel;
+import io.parley.channel.telegram.TelegramRuntime;
 import io.parley.channel.web.WebChannel;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
@@ -32,8 +34,13 @@ public final class ChannelClients implements Function<Document, Optional<Channel
 
   @Override
   public Optional<Channel> apply(Document channel) {
-    if (!Platform.WEB.wire().equals(channel.getString("type"))) return Optional.empty();
+    String type = channel.getString("type");
     try {
+      if (Platform.TELEGRAM.wire().equals(type)) {
+        // Telegram channels share per-bot limits and contacts, kept by the runtime Parley installs at start.
+        return TelegramRuntime.of(vertx).map(runtime -> TelegramChannel.from(runtime, channel));
+      }
+      if (!Platform.WEB.wire().equals(type)) return Optional.empty();
       return Optional.of(WebChannel.from(vertx, http, channel, clock));
     } catch (IllegalArgumentException e) {
       log.warn("Channel {} cannot be dispatched: {}", channel.get("_id"), e.getMessage());

@@ -15,6 +15,19 @@ import org.bson.Document;
 final class ChannelMapper implements ResourceMapper {
   private static final String[] FIELDS = {"type", "name", "settings"};
 
+  private final io.vertx.core.Vertx vertx;
+
+  ChannelMapper(io.vertx.core.Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** A Telegram channel's token is checked with the Bot API, which also names the bot (for deep links). */
+  @Override
+  public io.vertx.core.Future<Prepared> verify(Prepared prepared) {
+    return Platform.TELEGRAM.wire().equals(prepared.fields().getString("type"))
+        ? io.parley.channel.telegram.BotCheck.verify(vertx, prepared) : io.vertx.core.Future.succeededFuture(prepared);
+  }
+
   @Override
   public Prepared validate(JsonObject input) {
     Fields f = Fields.of(input, FIELDS);
@@ -58,6 +71,7 @@ final class ChannelMapper implements ResourceMapper {
   @Override
   public JsonObject editable(Document stored) {
     JsonObject settings = new JsonObject(new LinkedHashMap<>(stored.get("settings", Document.class)));
+    settings.remove("botUsername"); // learnt from Telegram at each check, not an input
     stored.get("secrets", Document.class).forEach(settings::put);
     return new JsonObject().put("type", stored.getString("type")).put("name", stored.getString("name"))
         .put("settings", settings);

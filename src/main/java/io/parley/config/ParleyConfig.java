@@ -22,11 +22,16 @@ public record ParleyConfig(
     int audienceMaxRejectedReported,
     int audienceBatchSize,
     int metricsRefreshSeconds,
-    Dispatch dispatch) {
+    Dispatch dispatch,
+    Telegram telegram) {
 
   /** The dispatcher's settings (see config/parley.properties). */
   public record Dispatch(boolean enabled, int leaseSeconds, int refreshSeconds, int idleRecheckSeconds,
       int maxAttempts) {}
+
+  /** The Telegram channels' settings (see config/parley.properties, {@code telegram.*}). */
+  public record Telegram(boolean receiveUpdates, int messagesPerSecond, int perChatIntervalMillis,
+      int pollTimeoutSeconds, int requestTimeoutSeconds, int refreshSeconds) {}
 
   public static ParleyConfig fromEnvironment() {
     return from(ConfigSource.load(System.getenv(), System.getProperties()));
@@ -52,7 +57,10 @@ public record ParleyConfig(
         r.integer("metrics.refreshSeconds", 1, 3600),
         new Dispatch(r.bool("dispatch.enabled"), r.integer("dispatch.leaseSeconds", 3, 3600),
             r.integer("dispatch.refreshSeconds", 1, 3600), r.integer("dispatch.idleRecheckSeconds", 1, 3600),
-            r.integer("dispatch.maxAttempts", 1, 100)));
+            r.integer("dispatch.maxAttempts", 1, 100)),
+        new Telegram(r.bool("telegram.receiveUpdates"), r.integer("telegram.messagesPerSecond", 1, 1000),
+            r.integer("telegram.perChatIntervalMillis", 0, 60_000), r.integer("telegram.pollTimeoutSeconds", 1, 50),
+            r.integer("telegram.requestTimeoutSeconds", 1, 300), r.integer("telegram.refreshSeconds", 1, 3600)));
   }
 
   /** Test and embedding convenience: the defaults with some keys replaced. */

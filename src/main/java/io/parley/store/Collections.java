@@ -19,6 +19,13 @@ public final class Collections {
   public static final String INSTANCES = "instances";
   public static final String DIALOGUES = "dialogues";
   public static final String MESSAGES = "messages";
+  /**
+   * People who wrote to a Telegram bot: {@code channel:chat:<id>} per chat, with alias documents
+   * {@code channel:@username} and {@code channel:+phone} naming the chat, so every target resolves by {@code _id}.
+   */
+  public static final String TELEGRAM_CONTACTS = "telegram_contacts";
+  /** Per Telegram channel: the persisted {@code getUpdates} offset ({@code _id} = channel id). */
+  public static final String TELEGRAM_POLLING = "telegram_polling";
 
   private Collections() {}
 }

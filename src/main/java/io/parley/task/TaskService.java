@@ -22,6 +22,7 @@ final class TaskService {
 
   private final App app;
   private final TaskStore tasks;
+  private final io.parley.channel.telegram.DeepLinks deepLinks;
   private final TaskReferences references;
   private final AudienceImport audience;
 
@@ -30,6 +31,7 @@ final class TaskService {
     this.tasks = tasks;
     this.references = new TaskReferences(app.store());
     this.audience = audience;
+    this.deepLinks = new io.parley.channel.telegram.DeepLinks(app.store());
   }
 
   /** Creates the task and imports the audience its body carries; answers the task and the import report. */
@@ -48,7 +50,7 @@ final class TaskService {
   }
 
   Future<JsonObject> get(String id) {
-    return existing(id).map(TaskMapper::detail);
+    return existing(id).compose(doc -> deepLinks.describe(doc, TaskMapper.detail(doc)));
   }
 
   /** Re-validates the stored task merged with the changes, so a PATCH obeys every rule a create does. */
