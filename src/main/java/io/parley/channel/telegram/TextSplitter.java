@@ -26,6 +26,7 @@ final class TextSplitter {
       if (!part.isEmpty()) parts.add(part);
       rest = rest.substring(cut).stripLeading();
     }
+    if (!parts.isEmpty()) rest = rest.stripTrailing();
     if (!rest.isEmpty() || parts.isEmpty()) parts.add(rest);
     return parts;
   }
