@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import com.mongodb.client.model.Filters;
 import io.parley.EventAddresses;
 import io.parley.store.Collections;
+import io.parley.support.FakeBotApi;
 import io.parley.support.Fixtures;
 import io.parley.support.Http;
 import io.parley.support.Poll;

@@ -10,6 +10,7 @@ import io.parley.channel.SendResult;
 import io.parley.config.ParleyConfig;
 import io.parley.dispatch.ChannelDispatcher;
 import io.parley.store.Collections;
+import io.parley.support.FakeBotApi;
 import io.parley.support.Fixtures;
 import io.parley.support.Http;
 import io.parley.support.ManualScheduler;

@@ -1,4 +1,4 @@
-package io.parley.channel.telegram;
+package io.parley.support;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -24,13 +24,15 @@ import java.util.concurrent.TimeUnit;
  * description, parameters}}, and a {@code getUpdates} that holds the request until an update arrives or its
  * {@code timeout} passes. A bot may only write to chats that wrote to it first.
  */
-final class FakeBotApi implements AutoCloseable {
+public final class FakeBotApi implements AutoCloseable {
   /** One call Parley made: the method (lower case) and its parameters. */
-  record Call(String method, JsonObject params) {}
+  public record Call(String method, JsonObject params) {}
 
-  final String username;
-  volatile String token;
+  public final String username;
+  /** The bot's token; null accepts any well-formed one (for tests about channels, not about Telegram). */
+  public volatile String token;
   private final Vertx vertx = Vertx.vertx();
+  private static final java.util.regex.Pattern BOT_PATH = java.util.regex.Pattern.compile("/bot(\\d+:[A-Za-z0-9_-]+)/([A-Za-z]+)");
   private final HttpServer server;
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final List<JsonObject> updates = new ArrayList<>();
@@ -42,7 +44,12 @@ final class FakeBotApi implements AutoCloseable {
   private final Map<String, Integer> messageIds = new ConcurrentHashMap<>();
   private int nextUpdateId = 1000;
 
-  FakeBotApi(String token, String username) {
+  /** A bot that accepts any token of the form {@code <digits>:<letters>}. */
+  public static FakeBotApi anyToken(String username) {
+    return new FakeBotApi(null, username);
+  }
+
+  public FakeBotApi(String token, String username) {
     this.token = token;
     this.username = username;
     try {
@@ -53,44 +60,40 @@ final class FakeBotApi implements AutoCloseable {
     }
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.actualPort();
   }
 
-  List<Call> calls(String method) {
+  public List<Call> calls(String method) {
     return calls.stream().filter(c -> c.method().equals(method.toLowerCase(Locale.ROOT))).toList();
   }
 
   /** The texts sent to {@code chatId}, in order. */
-  List<String> textsTo(long chatId) {
+  public List<String> textsTo(long chatId) {
     return calls("sendMessage").stream().filter(c -> String.valueOf(chatId).equals(c.params().getValue("chat_id").toString())
         && !c.params().getBoolean("refused", false)).map(c -> c.params().getString("text")).toList();
   }
 
   /** A person writes to the bot: the update waits for getUpdates (or is what a test posts to the webhook). */
-  JsonObject write(long chatId, String username, String firstName, String text) {
+  public JsonObject write(long chatId, String username, String firstName, String text) {
     return enqueue(message(chatId, username, firstName).put("text", text));
   }
 
   /** A person shares their own contact card. */
-  JsonObject shareContact(long chatId, String username, String firstName, String phone) {
+  public JsonObject shareContact(long chatId, String username, String firstName, String phone) {
     return enqueue(message(chatId, username, firstName).put("contact", new JsonObject().put("phone_number", phone)
         .put("first_name", firstName).put("user_id", chatId)));
   }
 
-  void block(long chatId) {
+  public void block(long chatId) {
     blocked.add(String.valueOf(chatId));
   }
 
   /** The next sendMessage fails with this Telegram error. */
-  void failNextSend(int code, String description, Integer retryAfter) {
+  public void failNextSend(int code, String description, Integer retryAfter) {
     JsonObject error = new JsonObject().put("ok", false).put("error_code", code).put("description", description);
     if (retryAfter != null) error.put("parameters", new JsonObject().put("retry_after", retryAfter));
     sendErrors.add(error);
-  }
-
-  synchronized JsonObject pendingUpdate(int index) {
-    return updates.get(index);
   }
 
   private synchronized JsonObject enqueue(JsonObject message) {
@@ -121,20 +124,22 @@ final class FakeBotApi implements AutoCloseable {
     }
     request.body().onSuccess(body -> {
       String path = request.path();
-      String prefix = "/bot" + token + "/";
-      if (!path.startsWith("/bot")) {
+      java.util.regex.Matcher m = BOT_PATH.matcher(path);
+      if (!m.matches()) {
         reply(request, 404, error(404, "Not Found"));
         return;
       }
-      if (!path.startsWith(prefix)) {
+      String token = this.token;
+      if (token != null && !token.equals(m.group(1))) {
         reply(request, 401, error(401, "Unauthorized"));
         return;
       }
-      String method = path.substring(prefix.length()).toLowerCase(Locale.ROOT);
+      String botId = m.group(1).substring(0, m.group(1).indexOf(':'));
+      String method = m.group(2).toLowerCase(Locale.ROOT);
       JsonObject params = params(request, body);
       calls.add(new Call(method, params));
       switch (method) {
-        case "getme" -> ok(request, new JsonObject().put("id", Long.parseLong(token.substring(0, token.indexOf(':'))))
+        case "getme" -> ok(request, new JsonObject().put("id", Long.parseLong(botId))
             .put("is_bot", true).put("first_name", "Parley test bot").put("username", username));
         case "sendmessage" -> sendMessage(request, params);
         case "getupdates" -> getUpdates(request, params);
