@@ -34,6 +34,8 @@ public final class TelegramReceiver extends VerticleBase {
   private final TelegramRuntime runtime;
   private final Map<String, Poller> pollers = new HashMap<>();
   private final Map<String, String> webhooks = new HashMap<>();
+  /** Channels that cannot be polled as they are (no token, a twin bot), so each is reported once per change. */
+  private final Map<String, String> unpollable = new HashMap<>();
   private UpdateHandler handler;
   private boolean scanning;
 
@@ -76,6 +78,7 @@ public final class TelegramReceiver extends VerticleBase {
       if (!seen.contains(id)) done = done.compose(v -> stopPolling(id));
     }
     webhooks.keySet().retainAll(seen);
+    unpollable.keySet().retainAll(seen);
     return done;
   }
 
@@ -85,10 +88,12 @@ public final class TelegramReceiver extends VerticleBase {
     String print = fingerprint(channel);
     Poller current = pollers.get(id);
     if (current != null && current.fingerprint().equals(print)) return Future.succeededFuture();
+    if (print.equals(unpollable.get(id))) return Future.succeededFuture();
     return stopPolling(id).compose(v -> {
       String botId = botId(channel);
       boolean twin = pollers.values().stream().anyMatch(p -> p.botId().equals(botId));
       if (twin) {
+        unpollable.put(id, print);
         log.warn("Telegram channel {} uses a bot another channel already polls; not polling it twice", id);
         return Future.succeededFuture();
       }
@@ -96,9 +101,11 @@ public final class TelegramReceiver extends VerticleBase {
       try {
         api = BotApi.of(vertx, runtime.polling, channel);
       } catch (IllegalArgumentException e) {
+        unpollable.put(id, print);
         log.warn("Telegram channel {} cannot poll: {}", id, e.getMessage());
         return Future.succeededFuture();
       }
+      unpollable.remove(id);
       UpdatePoller poller = new UpdatePoller(id, api, handler, app.store(), app.clock(), runtime.settings.pollTimeoutSeconds());
       return vertx.deployVerticle(poller).map(deployment -> {
         pollers.put(id, new Poller(print, botId, deployment));
@@ -109,7 +116,9 @@ public final class TelegramReceiver extends VerticleBase {
 
   private Future<Void> stopPolling(String id) {
     Poller p = pollers.remove(id);
-    return p == null ? Future.succeededFuture() : vertx.undeploy(p.deployment());
+    if (p == null) return Future.succeededFuture();
+    unpollable.clear(); // a channel left out as a twin of this one may be polled now
+    return vertx.undeploy(p.deployment());
   }
 
   /** Registers the webhook once per change of token, secret or address; a failure is tried at the next scan. */
