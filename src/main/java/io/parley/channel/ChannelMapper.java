@@ -1,10 +1,13 @@
 package io.parley.channel;
 
+import io.parley.channel.telegram.BotCheck;
 import io.parley.http.ApiError;
 import io.parley.http.Fields;
 import io.parley.resource.Prepared;
 import io.parley.resource.ResourceEndpoints;
 import io.parley.resource.ResourceMapper;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -15,17 +18,17 @@ import org.bson.Document;
 final class ChannelMapper implements ResourceMapper {
   private static final String[] FIELDS = {"type", "name", "settings"};
 
-  private final io.vertx.core.Vertx vertx;
+  private final Vertx vertx;
 
-  ChannelMapper(io.vertx.core.Vertx vertx) {
+  ChannelMapper(Vertx vertx) {
     this.vertx = vertx;
   }
 
   /** A Telegram channel's token is checked with the Bot API, which also names the bot (for deep links). */
   @Override
-  public io.vertx.core.Future<Prepared> verify(Prepared prepared) {
+  public Future<Prepared> verify(Prepared prepared) {
     return Platform.TELEGRAM.wire().equals(prepared.fields().getString("type"))
-        ? io.parley.channel.telegram.BotCheck.verify(vertx, prepared) : io.vertx.core.Future.succeededFuture(prepared);
+        ? BotCheck.verify(vertx, prepared) : Future.succeededFuture(prepared);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.parley.task;
 import io.parley.App;
 import io.parley.EventAddresses;
 import io.parley.audience.AudienceImport;
+import io.parley.channel.telegram.DeepLinks;
 import io.parley.http.ApiError;
 import io.parley.store.Collections;
 import io.parley.store.DocumentStore;
@@ -22,7 +23,7 @@ final class TaskService {
 
   private final App app;
   private final TaskStore tasks;
-  private final io.parley.channel.telegram.DeepLinks deepLinks;
+  private final DeepLinks deepLinks;
   private final TaskReferences references;
   private final AudienceImport audience;
 
@@ -31,7 +32,7 @@ final class TaskService {
     this.tasks = tasks;
     this.references = new TaskReferences(app.store());
     this.audience = audience;
-    this.deepLinks = new io.parley.channel.telegram.DeepLinks(app.store());
+    this.deepLinks = new DeepLinks(app.store());
   }
 
   /** Creates the task and imports the audience its body carries; answers the task and the import report. */
