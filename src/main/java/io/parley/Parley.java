@@ -4,6 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.parley.channel.ChannelClients;
 import io.parley.channel.whatsapp.WhatsAppRuntime;
+import io.parley.channel.telegram.TelegramReceiver;
+import io.parley.channel.telegram.TelegramRuntime;
 import io.parley.config.ParleyConfig;
 import io.parley.dispatch.ChannelDispatcher;
 import io.parley.dispatch.DispatcherSupervisor;
@@ -51,6 +53,7 @@ public final class Parley {
         .build();
     App app = new App(vertx, config, store, clock, registry, new TokenStore(store, clock));
     WhatsAppRuntime.install(app);
+    TelegramRuntime telegram = TelegramRuntime.install(app);
     HttpVerticle http = new HttpVerticle(app);
     Future<Parley> started = Future.<Void>future(p -> vertx.runOnContext(v -> bootstrap(app).onComplete(p)))
         .compose(v -> vertx.deployVerticle(new TaskCountsVerticle(app)))
@@ -61,12 +64,15 @@ public final class Parley {
             new VertxScheduler(vertx, clock), new java.security.SecureRandom())) : Future.succeededFuture(id))
         .compose(v -> vertx.deployVerticle(new FollowUpVerticle(app)))
         .compose(id -> config.dispatch().enabled() ? vertx.deployVerticle(dispatcher(app)) : Future.succeededFuture(id))
+        .compose(id -> config.telegram().receiveUpdates()
+            ? vertx.deployVerticle(new TelegramReceiver(app, telegram, http.port())) : Future.succeededFuture(id))
         .map(id -> {
           Parley parley = new Parley(app, http);
           log.info("Parley is listening on {} (store: {})", config.baseUrl(http.port()), store.description());
           return parley;
         });
     return started.recover(err -> vertx.close().eventually(() -> {
+      telegram.close();
       store.close();
       return Future.succeededFuture();
     }).transform(ignored -> Future.failedFuture(err)));
@@ -97,6 +103,7 @@ public final class Parley {
   /** Stops taking requests, undeploys everything, then closes the store (flushing the embedded one). */
   public Future<Void> close() {
     return app.vertx().close().eventually(() -> {
+      TelegramRuntime.of(app.vertx()).ifPresent(TelegramRuntime::close);
       app.store().close();
       log.info("Parley stopped");
       return Future.succeededFuture();

@@ -1,5 +1,7 @@
 package io.parley.channel;
 
+import io.parley.channel.telegram.TelegramChannel;
+import io.parley.channel.telegram.TelegramRuntime;
 import io.parley.channel.web.WebChannel;
 import io.parley.channel.whatsapp.WhatsAppChannel;
 import io.vertx.core.Vertx;
@@ -36,6 +38,10 @@ public final class ChannelClients implements Function<Document, Optional<Channel
     String type = channel.getString("type");
     try {
       if (Platform.WHATSAPP.wire().equals(type)) return Optional.of(WhatsAppChannel.from(vertx, http, channel, clock));
+      if (Platform.TELEGRAM.wire().equals(type)) {
+        // Telegram channels share per-bot limits and contacts, kept by the runtime Parley installs at start.
+        return TelegramRuntime.of(vertx).map(runtime -> TelegramChannel.from(runtime, channel));
+      }
       if (!Platform.WEB.wire().equals(type)) return Optional.empty();
       return Optional.of(WebChannel.from(vertx, http, channel, clock));
     } catch (IllegalArgumentException e) {

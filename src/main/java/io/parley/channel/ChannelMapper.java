@@ -1,10 +1,13 @@
 package io.parley.channel;
 
+import io.parley.channel.telegram.BotCheck;
 import io.parley.http.ApiError;
 import io.parley.http.Fields;
 import io.parley.resource.Prepared;
 import io.parley.resource.ResourceEndpoints;
 import io.parley.resource.ResourceMapper;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -14,6 +17,19 @@ import org.bson.Document;
 /** Channel JSON ⇄ channel document. Secrets go in, never out: answers list only which are set. */
 final class ChannelMapper implements ResourceMapper {
   private static final String[] FIELDS = {"type", "name", "settings"};
+
+  private final Vertx vertx;
+
+  ChannelMapper(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** A Telegram channel's token is checked with the Bot API, which also names the bot (for deep links). */
+  @Override
+  public Future<Prepared> verify(Prepared prepared) {
+    return Platform.TELEGRAM.wire().equals(prepared.fields().getString("type"))
+        ? BotCheck.verify(vertx, prepared) : Future.succeededFuture(prepared);
+  }
 
   @Override
   public Prepared validate(JsonObject input) {
@@ -58,6 +74,7 @@ final class ChannelMapper implements ResourceMapper {
   @Override
   public JsonObject editable(Document stored) {
     JsonObject settings = new JsonObject(new LinkedHashMap<>(stored.get("settings", Document.class)));
+    settings.remove("botUsername"); // learnt from Telegram at each check, not an input
     stored.get("secrets", Document.class).forEach(settings::put);
     return new JsonObject().put("type", stored.getString("type")).put("name", stored.getString("name"))
         .put("settings", settings);

@@ -13,7 +13,7 @@ public final class ChannelRoutes {
   public ChannelRoutes(App app) {
     this.endpoints = new ResourceEndpoints(
         new ResourceEndpoints.Kind("/api/channels", "channel", "channels", Api.roles(Role.MARKETER)),
-        new ChannelStore(app.store()), new ChannelMapper(), new ReferringTasks(app.store()), app.clock());
+        new ChannelStore(app.store()), new ChannelMapper(app.vertx()), new ReferringTasks(app.store()), app.clock());
   }
 
   public void mount(Api api) {

@@ -26,7 +26,8 @@ public record ParleyConfig(
     Dialogues dialogues,
     WhatsApp whatsapp,
     Callbacks callbacks,
-    FollowUps followUps) {
+    FollowUps followUps,
+    Telegram telegram) {
 
   /** The dispatcher's settings (see config/parley.properties). */
   public record Dispatch(boolean enabled, int leaseSeconds, int refreshSeconds, int idleRecheckSeconds,
@@ -44,6 +45,10 @@ public record ParleyConfig(
 
   /** Managers' follow-up tasks (see config/parley.properties). */
   public record FollowUps(int checkSeconds) {}
+
+  /** The Telegram channels' settings (see config/parley.properties, {@code telegram.*}). */
+  public record Telegram(boolean receiveUpdates, int messagesPerSecond, int perChatIntervalMillis,
+      int pollTimeoutSeconds, int requestTimeoutSeconds, int refreshSeconds) {}
 
   public static ParleyConfig fromEnvironment() {
     return from(ConfigSource.load(System.getenv(), System.getProperties()));
@@ -76,7 +81,10 @@ public record ParleyConfig(
         new WhatsApp(r.integer("whatsapp.messagesPerSecond", 1, 1000)),
         new Callbacks(r.bool("callbacks.enabled"), r.integer("callbacks.timeoutSeconds", 1, 300),
             r.integer("callbacks.rescanSeconds", 10, 86400)),
-        new FollowUps(r.integer("followup.checkSeconds", 1, 86_400)));
+        new FollowUps(r.integer("followup.checkSeconds", 1, 86_400)),
+        new Telegram(r.bool("telegram.receiveUpdates"), r.integer("telegram.messagesPerSecond", 1, 1000),
+            r.integer("telegram.perChatIntervalMillis", 0, 60_000), r.integer("telegram.pollTimeoutSeconds", 1, 50),
+            r.integer("telegram.requestTimeoutSeconds", 1, 300), r.integer("telegram.refreshSeconds", 1, 3600)));
   }
 
   /** Test and embedding convenience: the defaults with some keys replaced. */

@@ -5,6 +5,7 @@ import io.parley.ai.AiProfileRoutes;
 import io.parley.audience.AudienceImport;
 import io.parley.audience.AudienceRoutes;
 import io.parley.channel.ChannelRoutes;
+import io.parley.channel.telegram.TelegramWebhookRoutes;
 import io.parley.channel.web.WebWebhookRoutes;
 import io.parley.channel.whatsapp.WhatsAppWebhookRoutes;
 import io.parley.integration.IntegrationRoutes;
@@ -35,6 +36,7 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     new WebWebhookRoutes(app).mount(router);
     new WhatsAppWebhookRoutes(app).mount(router);
+    new TelegramWebhookRoutes(app).mount(router);
     new OpsRoutes(app).mount(router);
     router.route("/api/*").handler(Auth.authenticate(app.tokens()));
     Api api = new Api(router, app.config().maxBodyBytes());

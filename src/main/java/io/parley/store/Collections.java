@@ -37,6 +37,13 @@ public final class Collections {
   public static final String CONTACTS = "contacts";
   /** How far the quiet-dialogue check has looked, per outreach task. */
   public static final String FOLLOWUP_SCANS = "followup_scans";
+  /**
+   * People who wrote to a Telegram bot: {@code channel:chat:<id>} per chat, with alias documents
+   * {@code channel:@username} and {@code channel:+phone} naming the chat, so every target resolves by {@code _id}.
+   */
+  public static final String TELEGRAM_CONTACTS = "telegram_contacts";
+  /** Per Telegram channel: the persisted {@code getUpdates} offset ({@code _id} = channel id). */
+  public static final String TELEGRAM_POLLING = "telegram_polling";
 
   private Collections() {}
 }

@@ -3,6 +3,7 @@ package io.parley.task;
 import io.parley.App;
 import io.parley.EventAddresses;
 import io.parley.audience.AudienceImport;
+import io.parley.channel.telegram.DeepLinks;
 import io.parley.http.ApiError;
 import io.parley.store.Collections;
 import io.parley.store.DocumentStore;
@@ -22,6 +23,7 @@ final class TaskService {
 
   private final App app;
   private final TaskStore tasks;
+  private final DeepLinks deepLinks;
   private final TaskReferences references;
   private final AudienceImport audience;
 
@@ -30,6 +32,7 @@ final class TaskService {
     this.tasks = tasks;
     this.references = new TaskReferences(app.store());
     this.audience = audience;
+    this.deepLinks = new DeepLinks(app.store());
   }
 
   /** Creates the task and imports the audience its body carries; answers the task and the import report. */
@@ -48,7 +51,7 @@ final class TaskService {
   }
 
   Future<JsonObject> get(String id) {
-    return existing(id).map(TaskMapper::detail);
+    return existing(id).compose(doc -> deepLinks.describe(doc, TaskMapper.detail(doc)));
   }
 
   /** Re-validates the stored task merged with the changes, so a PATCH obeys every rule a create does. */

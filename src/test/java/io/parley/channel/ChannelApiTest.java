@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.store.Collections;
+import io.parley.support.FakeBotApi;
 import io.parley.support.Http;
 import io.parley.support.ResourceApiTest;
 import io.vertx.core.json.JsonArray;
@@ -16,10 +17,12 @@ import org.junit.jupiter.api.Test;
 
 class ChannelApiTest extends ResourceApiTest {
   static final String BOT_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+  /** Creating or editing a Telegram channel asks the Bot API who the bot is: this one answers. */
+  static final FakeBotApi BOT_API = FakeBotApi.anyToken("sales_bot");
 
   static JsonObject telegram(String name) {
     return new JsonObject().put("type", "telegram").put("name", name)
-        .put("settings", new JsonObject().put("botToken", BOT_TOKEN));
+        .put("settings", new JsonObject().put("botToken", BOT_TOKEN).put("apiUrl", BOT_API.url()));
   }
 
   static String create(JsonObject body) {
@@ -36,7 +39,8 @@ class ChannelApiTest extends ResourceApiTest {
     assertEquals("telegram", c.getString("type"));
     assertEquals("active", c.getString("state"));
     assertEquals(new JsonObject().put("incoming", true).put("outgoing", true), c.getJsonObject("capabilities"));
-    assertEquals(new JsonObject().put("mode", "polling").put("apiUrl", "https://api.telegram.org"), c.getJsonObject("settings"));
+    assertEquals(new JsonObject().put("mode", "polling").put("apiUrl", BOT_API.url()).put("botUsername", "sales_bot"),
+        c.getJsonObject("settings"));
     assertEquals(new JsonArray().add("botToken"), c.getJsonArray("secretsSet"));
     assertNotNull(java.time.Instant.parse(c.getString("createdAt")));
     assertFalse(c.containsKey("_id"));

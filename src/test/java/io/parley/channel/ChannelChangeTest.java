@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.store.Collections;
 import io.parley.store.Ids;
+import io.parley.support.FakeBotApi;
 import io.parley.support.Http;
 import io.parley.support.ResourceApiTest;
 import io.parley.support.TestParley;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** PATCH, DELETE and who may touch channels at all. */
 class ChannelChangeTest extends ResourceApiTest {
+  static final FakeBotApi OTHER_BOT_API = FakeBotApi.anyToken("other_bot");
 
   String telegram() {
     Http.Response r = http.post("/api/channels", marketer, ChannelApiTest.telegram("Bot"));
@@ -31,10 +33,11 @@ class ChannelChangeTest extends ResourceApiTest {
   void patchMergesSettingsAndKeepsOmittedSecrets() {
     String id = telegram();
     Http.Response r = http.patch("/api/channels/" + id, marketer, new JsonObject().put("name", "Renamed")
-        .put("settings", new JsonObject().put("apiUrl", "http://127.0.0.1:8081")));
+        .put("settings", new JsonObject().put("apiUrl", OTHER_BOT_API.url())));
     assertEquals(200, r.status(), r.toString());
     assertEquals("Renamed", r.json().getString("name"));
-    assertEquals("http://127.0.0.1:8081", r.json().getJsonObject("settings").getString("apiUrl"));
+    assertEquals(OTHER_BOT_API.url(), r.json().getJsonObject("settings").getString("apiUrl"));
+    assertEquals("other_bot", r.json().getJsonObject("settings").getString("botUsername"), "asked again at each edit");
     assertEquals("polling", r.json().getJsonObject("settings").getString("mode"));
     assertEquals(ChannelApiTest.BOT_TOKEN, secrets(id).getString("botToken"), "an omitted secret is kept");
     assertFalse(r.body().contains(ChannelApiTest.BOT_TOKEN));
