@@ -11,7 +11,9 @@ import io.parley.dispatch.RequeueRoutes;
 import io.parley.manager.ManagerRoutes;
 import io.parley.ops.OpsRoutes;
 import io.parley.task.TaskRoutes;
+import io.parley.task.TaskStatsRoutes;
 import io.parley.token.TokenRoutes;
+import io.parley.web.WebPages;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -42,6 +44,8 @@ public final class HttpVerticle extends VerticleBase {
     new ManagerRoutes(app).mount(api);
     new IntegrationRoutes(app).mount(api);
     new AudienceRoutes(app).mount(api);
+    new TaskStatsRoutes(app).mount(api);
+    WebPages.mount(router);
     router.route().failureHandler(ErrorHandler::handle);
     router.errorHandler(404, ErrorHandler::handle);
     router.errorHandler(405, ErrorHandler::handle);
