@@ -203,7 +203,7 @@ async function deliveries(integration, slot) {
           }
         } })))))));
   } catch (e) {
-    box.append(el('p', { class: 'muted', text: e.status === 404 && !e.message.includes('integration')
+    box.append(el('p', { class: 'muted', text: e.status === 404 && e.message.startsWith('no such resource')
       ? 'The delivery log is not available on this Parley version yet.' : 'Could not load the deliveries: ' + e.message }));
   }
 }

@@ -205,6 +205,7 @@ async function estimate(hours) {
   const daily = Number(form.dailyLimitPerChannel.value);
   const pause = Number(form.pauseBetweenDialogues.value);
   if (count === null) return 'The file is too large to count here; the import report will tell.';
+  if (form.pauseBetweenDialogues.value !== '' && pause < 3) return 'The pause between dialogues must be at least 3 seconds.';
   if (!total || !hours || !channelCount || !(daily > 0) || !(pause >= 3)) {
     return total ? `${total} contacts. Choose channels, hours, a daily limit and a pause to see how long they take.` : '';
   }

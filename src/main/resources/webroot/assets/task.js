@@ -51,6 +51,7 @@ function render(t) {
     document.getElementById('counters').replaceChildren(...counters.map(([label, value]) =>
       el('div', { class: 'counter', 'data-counter': label }, el('b', { text: String(value ?? 0) }), el('span', { text: label }))));
   }
+  if (changedPart('dialogues', p.dialogues)) stats(); // the chart follows new dialogues as they open
   if (changedPart('facts', [t.updatedAt])) facts(t);
   const links = t.telegram && t.telegram.deepLinks;
   if (changedPart('links', links || null)) deepLinks(links);
@@ -157,6 +158,6 @@ if (requireSignIn()) {
   document.getElementById('audience-prev').addEventListener('click', () => { pages.pop(); audience(); });
   document.getElementById('audience-upload').addEventListener('submit', upload);
   every(3000, refresh);
-  every(15000, stats);
+  every(60000, stats); // outcomes change without new dialogues
   audience();
 }

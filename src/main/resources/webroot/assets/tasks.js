@@ -72,13 +72,14 @@ function update(row, task) {
   set('remaining', task.remaining, () => String(task.remaining));
   set('status', task.status, () => el('span', { class: 'badge ' + task.status, text: STATUS_LABELS[task.status] || task.status }));
   set('progress', task.counts, () => progressBar(task.counts));
-  set('actions', task.actions, () => el('div', { class: 'actions' },
-    task.actions.map(action => el('button', {
-      type: 'button', class: 'small' + (action === 'delete' ? ' danger' : ''), 'data-action': action,
-      'aria-label': `${ACTION_LABELS[action] || action} ${task.name}`,
-      text: task.status === 'paused' && action === 'start' ? 'Resume' : (ACTION_LABELS[action] || action),
-      onclick: () => act(task, action),
-    }))));
+  set('actions', [task.actions, task.status, task.name], () => el('div', { class: 'actions' },
+    task.actions.map(action => {
+      const label = task.status === 'paused' && action === 'start' ? 'Resume' : (ACTION_LABELS[action] || action);
+      return el('button', {
+        type: 'button', class: 'small' + (action === 'delete' ? ' danger' : ''), 'data-action': action,
+        'aria-label': `${label} ${task.name}`, text: label, onclick: () => act(task, action),
+      });
+    })));
 }
 
 async function act(task, action) {
