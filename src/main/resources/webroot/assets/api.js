@@ -192,6 +192,7 @@ export function localHours(from, to) {
     return m ? `${h}:${String(m).padStart(2, '0')}` : String(h === 0 && hour === 24 ? 24 : h);
   };
   const utc = `${from}–${to} UTC`;
+  if (from === 0 && to === 24) return `${utc}: the whole day`;
   if (zone === 'UTC' || zone === 'Etc/UTC') return `${utc} (your time zone is UTC)`;
   return `${utc} = ${local(from)}–${local(to)} in ${zone}`;
 }

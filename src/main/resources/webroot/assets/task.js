@@ -7,6 +7,15 @@ const id = location.pathname.split('/')[2];
 const LABELS = { start: 'Start', pause: 'Pause', resume: 'Resume', stop: 'Stop', delete: 'Delete' };
 let last = {};
 const pages = [0];
+const names = {};
+
+/** Names of the channels, managers, AI profiles and integrations a task refers to (ids where unknown). */
+async function loadNames() {
+  await Promise.all(['/api/channels', '/api/managers', '/api/ai-profiles', '/api/integrations'].map(path =>
+    api('GET', path).then(r => r.items.forEach(item => { names[item.id] = item.name; })).catch(() => {})));
+}
+
+const named = id => names[id] || id;
 
 async function refresh() {
   try {
@@ -61,8 +70,9 @@ function facts(t) {
   const opening = t.openingMessage ? (t.openingMessage.text || `template ${t.openingMessage.template.name} (${t.openingMessage.template.language})`) : '—';
   const rows = [
     ['Type', t.type], ['Format', t.format === 'incoming' ? 'incoming only' : 'incoming and outgoing'],
-    ['Channels', t.channels.join(', ')], ['Managers', `${t.managers.join(', ')} (${(t.managerAssignment || '').replace('_', ' ')})`],
-    ['AI profile', t.ai], ['Integration', t.integration || 'none'], ['Spend limit per dialogue', '$' + t.spendLimitPerDialogue],
+    ['Channels', t.channels.map(named).join(', ')],
+    ['Managers', `${t.managers.map(named).join(', ')} (${(t.managerAssignment || '').replace('_', ' ')})`],
+    ['AI profile', named(t.ai)], ['Integration', t.integration ? named(t.integration) : 'none'], ['Spend limit per dialogue', '$' + t.spendLimitPerDialogue],
     ['Working hours', t.workingHours ? localHours(t.workingHours.from, t.workingHours.to) : '—'],
     ['Per channel per day', t.dailyLimitPerChannel ?? '—'], ['Pause between dialogues', t.pauseBetweenDialogues ? t.pauseBetweenDialogues + ' s' : '—'],
     ['Opening message', opening], ['Created', formatDate(t.createdAt)], ['Started', formatDate(t.startedAt)], ['Finished', formatDate(t.finishedAt)],
@@ -157,7 +167,7 @@ if (requireSignIn()) {
   document.getElementById('audience-refresh').addEventListener('click', audience);
   document.getElementById('audience-prev').addEventListener('click', () => { pages.pop(); audience(); });
   document.getElementById('audience-upload').addEventListener('submit', upload);
-  every(3000, refresh);
+  loadNames().then(() => every(3000, refresh));
   every(60000, stats); // outcomes change without new dialogues
   audience();
 }

@@ -102,9 +102,12 @@ class TaskPagesTest {
       page.getByLabel("AI profile").selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("Webinar bot (scripted)"));
       page.getByLabel("Spend limit per dialogue, USD").fill("2.50");
       assertThat(page.locator("#local-hours")).hasText("6–15 UTC = 9–18 in Europe/Moscow");
+      page.getByLabel("from").fill("22");
+      page.getByLabel("to", new Page.GetByLabelOptions().setExact(true)).fill("6");
+      assertThat(page.locator("#local-hours")).hasText("22–6 UTC = 1–9 in Europe/Moscow");
       page.getByLabel("from").fill("0");
       page.getByLabel("to", new Page.GetByLabelOptions().setExact(true)).fill("24");
-      assertThat(page.locator("#local-hours")).hasText("0–24 UTC = 3–3 in Europe/Moscow");
+      assertThat(page.locator("#local-hours")).hasText("0–24 UTC: the whole day");
       page.getByLabel("Pause between dialogues, seconds").fill("2");
       page.getByLabel("Opening message").fill("Hello {{name}}! Join our spring webinar?");
       page.getByLabel("Audience: one contact per line").fill("client-1\nclient-2\nclient-2\n" + "x".repeat(300) + "\n");
@@ -148,6 +151,7 @@ class TaskPagesTest {
       page.locator("#audience-state").selectOption("sent");
       assertThat(page.locator("#audience tbody tr").first()).containsText("client-1");
       assertThat(page.locator("#chart svg rect").first()).isVisible();
+      assertThat(page.locator("#facts")).containsText("Site chat");
       s.screenshot("task-detail");
 
       page.navigate("/tasks");
