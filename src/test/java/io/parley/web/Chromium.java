@@ -24,6 +24,10 @@ final class Chromium implements AutoCloseable {
   }
 
   static Chromium launch() {
+    if (!java.nio.file.Files.isExecutable(EXECUTABLE)) {
+      throw new IllegalStateException("the browser tests need Debian's chromium at " + EXECUTABLE
+          + ": apt-get install -y chromium (.ci/run does), or point -Dparley.chromium at another build");
+    }
     Playwright playwright = Playwright.create();
     try {
       Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()

@@ -168,6 +168,14 @@ class SettingsPagesTest {
       assertThat(page.getByLabel("Type")).isDisabled();
       assertThat(page.getByLabel("Format")).isDisabled();
       assertThat(page.locator("#channels input").first()).isDisabled();
+      assertThat(page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true))).hasValue("Phone-width check");
+      page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("Phone-width check, edited");
+      page.getByLabel("Add contacts: one per line").fill("client-3");
+      page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save changes")).click();
+      assertThat(page.locator("#result")).containsText("1 accepted, 0 duplicates, 0 rejected");
+      JsonObject edited = parley.http().get("/api/tasks/" + task, TestParley.ADMIN).json();
+      assertEquals("Phone-width check, edited", edited.getString("name"));
+      assertEquals(3L, edited.getLong("remaining"));
       s.assertNoScriptErrors();
     }
   }
