@@ -23,15 +23,21 @@ form.addEventListener('submit', async event => {
     showError(form, { field: 'token', message: 'This token is not valid. Check it and try again.' });
     return;
   }
+  let home = '/tasks';
   if (response.status === 403) {
-    showError(form, { field: 'token', message: 'This token is valid, but these pages need a marketer or admin token.' });
-    return;
+    // Not a marketer: a manager's token reaches the dialogues (served or not), an integration's does not.
+    const dialogues = await fetch('/api/dialogues', { headers: { Authorization: 'Bearer ' + value } }).catch(() => null);
+    if (!dialogues || dialogues.status === 403) {
+      showError(form, { field: 'token', message: 'This token is valid, but these pages need a marketer, manager or admin token.' });
+      return;
+    }
+    home = '/inbox';
   }
-  if (!response.ok) {
+  if (!response.ok && home === '/tasks') {
     showError(form, { message: `Parley answered ${response.status}; try again in a moment.` });
     return;
   }
   signIn(value, document.getElementById('remember').checked);
-  location.href = next && next.startsWith('/') && !next.startsWith('//') ? next : '/tasks';
+  location.href = next && next.startsWith('/') && !next.startsWith('//') && home === '/tasks' ? next : home;
 });
 form.token.focus();

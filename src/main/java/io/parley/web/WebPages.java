@@ -17,7 +17,8 @@ public final class WebPages {
       "/", "/index.html",
       "/tasks", "/tasks.html",
       "/tasks/new", "/task-form.html",
-      "/settings", "/settings.html");
+      "/settings", "/settings.html",
+      "/inbox", "/inbox.html");
   private static final String SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self'; "
       + "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 

@@ -149,7 +149,7 @@ class SettingsPagesTest {
     String task = taskViaApi();
     try (BrowserSession s = BrowserSession.open(chromium.browser(), base(), 390, 844, TestParley.ADMIN)) {
       Page page = s.page();
-      for (String path : List.of("/tasks", "/tasks/new", "/tasks/" + task, "/tasks/" + task + "/edit", "/settings")) {
+      for (String path : List.of("/tasks", "/tasks/new", "/tasks/" + task, "/tasks/" + task + "/edit", "/settings", "/inbox")) {
         page.navigate(path);
         page.waitForLoadState();
         assertThat(page.locator("main h1")).isVisible();

@@ -33,6 +33,7 @@ class WebPagesRoutesTest {
     assertPage("/tasks/64b000000000000000000000", "src=\"/assets/task.js\"");
     assertPage("/tasks/64b000000000000000000000/edit", "src=\"/assets/task-form.js\"");
     assertPage("/settings", "src=\"/assets/settings.js\"");
+    assertPage("/inbox", "src=\"/assets/inbox.js\"");
   }
 
   @Test
