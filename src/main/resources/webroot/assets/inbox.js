@@ -62,9 +62,10 @@ function render(d) {
   blocked.hidden = d.state !== 'blocked';
   blocked.textContent = d.state === 'blocked' ? 'Blocked: ' + (d.stateReason || 'no more automatic replies') + '. Take it over to answer yourself.' : '';
   const closed = d.state === 'closed';
-  document.getElementById('chat-actions').replaceChildren(
+  document.getElementById('chat-actions').replaceChildren(...[
     !closed && d.state !== 'human' ? el('button', { type: 'button', class: 'primary', text: 'Take over', onclick: () => act(d, 'takeover') }) : null,
-    d.state === 'human' ? el('button', { type: 'button', text: 'Hand back to the AI', onclick: () => act(d, 'handback') }) : null);
+    d.state === 'human' ? el('button', { type: 'button', text: 'Hand back to the AI', onclick: () => act(d, 'handback') }) : null,
+  ].filter(Boolean));
   document.getElementById('reply').hidden = closed;
   document.getElementById('close').hidden = closed;
   const messages = d.messages || [];

@@ -17,7 +17,7 @@ async function show(key) {
   const createForm = form('New ' + section.one, section.fields(), 'Create');
   createForm.dataset.form = 'create-' + section.key;
   const editSlot = el('div');
-  box.replaceChildren(el('h2', { text: section.title }), section.intro ? el('p', { class: 'muted', text: section.intro }) : null,
+  box.replaceChildren(el('h2', { text: section.title }), el('p', { class: 'muted', text: section.intro || '' }),
     list, after, editSlot, createForm);
   section.wire?.(createForm);
 

@@ -178,8 +178,7 @@ function done(saved, report) {
   box.replaceChildren(
     el('p', {}, el('a', { href: '/tasks/' + saved.id, id: 'open-task', text: `Open “${saved.name}”` }),
       ' · ', el('a', { href: '/tasks', text: 'All tasks' })),
-    report ? el('h3', { text: 'Audience import' }) : null,
-    report ? reportView(report) : null);
+    ...(report ? [el('h3', { text: 'Audience import' }), reportView(report)] : []));
   result.hidden = false;
   form.hidden = true;
   result.focus();

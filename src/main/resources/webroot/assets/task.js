@@ -49,7 +49,7 @@ function render(t) {
       type: 'button', 'data-action': action, class: action === 'delete' ? 'danger' : (action === 'start' ? 'primary' : ''),
       text: t.status === 'paused' && action === 'start' ? 'Resume' : LABELS[action] || action,
       onclick: () => act(t, action),
-    })), edit);
+    })), ...(edit ? [edit] : []));
   }
   const p = t.progress;
   if (changedPart('progress', p)) {

@@ -173,6 +173,7 @@ class SettingsPagesTest {
       page.getByLabel("Add contacts: one per line").fill("client-3");
       page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save changes")).click();
       assertThat(page.locator("#result")).containsText("1 accepted, 0 duplicates, 0 rejected");
+      assertThat(page.locator("#result")).not().containsText("null");
       JsonObject edited = parley.http().get("/api/tasks/" + task, TestParley.ADMIN).json();
       assertEquals("Phone-width check, edited", edited.getString("name"));
       assertEquals(3L, edited.getLong("remaining"));

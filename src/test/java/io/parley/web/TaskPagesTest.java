@@ -182,10 +182,12 @@ class TaskPagesTest {
       page.locator("#task-actions [data-action=stop]").click();
       page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Stop task")).click();
       assertThat(page.locator("#task-status")).hasText("Stopped");
+      assertThat(page.locator("#task-actions")).hasText("Delete"); // a finished task can only be deleted
       page.locator("#task-actions [data-action=delete]").click();
       page.keyboard().press("Escape"); // the confirmation is cancelled: nothing happens
       assertThat(page.locator("dialog")).hasCount(0);
       assertThat(page.locator("#task-status")).hasText("Stopped");
+      assertThat(page.locator("#task-actions")).hasText("Delete"); // a finished task can only be deleted
       page.locator("#task-actions [data-action=delete]").click();
       page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Delete task")).click();
       assertThat(page).hasURL(Pattern.compile("/tasks$"));
