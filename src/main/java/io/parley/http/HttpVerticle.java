@@ -15,7 +15,9 @@ import io.parley.followup.ManagerTaskRoutes;
 import io.parley.manager.ManagerRoutes;
 import io.parley.ops.OpsRoutes;
 import io.parley.task.TaskRoutes;
+import io.parley.task.TaskStatsRoutes;
 import io.parley.token.TokenRoutes;
+import io.parley.web.WebPages;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -51,6 +53,8 @@ public final class HttpVerticle extends VerticleBase {
     new AudienceRoutes(app).mount(api);
     new io.parley.dialogue.DialogueRoutes(app).mount(api);
     new ManagerTaskRoutes(app).mount(api);
+    new TaskStatsRoutes(app).mount(api);
+    WebPages.mount(router);
     router.route().failureHandler(ErrorHandler::handle);
     router.errorHandler(404, ErrorHandler::handle);
     router.errorHandler(405, ErrorHandler::handle);

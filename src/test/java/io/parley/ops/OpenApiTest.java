@@ -28,7 +28,7 @@ class OpenApiTest {
       "POST /api/tasks", "GET /api/tasks", "GET /api/tasks/{id}", "PATCH /api/tasks/{id}", "DELETE /api/tasks/{id}",
       "POST /api/tasks/{id}/audience", "GET /api/tasks/{id}/audience", "POST /api/tasks/{id}/audience/requeue",
       "POST /api/tasks/{id}/start", "POST /api/tasks/{id}/pause", "POST /api/tasks/{id}/stop",
-      "POST /api/tasks/{id}/resume",
+      "POST /api/tasks/{id}/resume", "GET /api/tasks/{id}/stats",
       "GET /api/dialogues", "GET /api/dialogues/{id}", "POST /api/dialogues/{id}/messages",
       "POST /api/dialogues/{id}/takeover", "POST /api/dialogues/{id}/handback", "POST /api/dialogues/{id}/close",
       "GET /api/manager-tasks", "PUT /api/manager-tasks", "POST /api/manager-tasks", "GET /api/manager-tasks/{id}",
