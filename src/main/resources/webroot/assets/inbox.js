@@ -47,7 +47,12 @@ async function open(id) {
 async function refreshChat() {
   if (!available || !selected) return;
   try {
-    render(await api('GET', '/api/dialogues/' + selected));
+    const d = await api('GET', '/api/dialogues/' + selected);
+    render(d);
+    if (d.unread > 0) { // the manager is looking at it: nothing in it is unread any more
+      await api('POST', `/api/dialogues/${d.id}/read`);
+      await refreshList();
+    }
   } catch (e) {
     if (!unavailable(e)) notify('Could not load the dialogue: ' + e.message, 'error');
   }

@@ -4,30 +4,44 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Route;
 import com.microsoft.playwright.options.AriaRole;
+import io.parley.store.Collections;
+import io.parley.store.Ids;
+import io.parley.support.FakeReceiver;
+import io.parley.support.Fixtures;
+import io.parley.support.Http;
+import io.parley.support.Poll;
 import io.parley.support.TestParley;
+import io.parley.webhook.StandardWebhooks;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
-import java.util.List;
+import java.time.Duration;
+import java.util.Date;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import org.bson.Document;
+import org.bson.types.Decimal128;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The managers' inbox page. This Parley does not serve the dialogue API yet, so the browser answers its
- * calls here in SPEC §7's shapes; the page's reading, writing and error display are what is tested.
+ * The managers' inbox page against the real dialogue API: a manager opens a blocked dialogue, takes it over,
+ * replies (the message reaches the web channel's receiver on 127.0.0.1) and closes it with an outcome.
  */
 class InboxPageTest {
+  static final String SECRET = StandardWebhooks.newSecret();
   static TestParley parley;
   static Chromium chromium;
+  static FakeReceiver receiver;
 
   @BeforeAll
-  static void start() {
+  static void start() throws Exception {
     parley = TestParley.start(TestParley.tempDir(), Map.of("dispatch.enabled", "false"), Clock.systemUTC());
+    var vertx = parley.parley().app().vertx();
+    receiver = new FakeReceiver(vertx, StandardWebhooks.forSecret(SECRET, Clock.systemUTC()))
+        .answer("/in", ctx -> ctx.response().putHeader("Content-Type", "application/json").end("{\"id\":\"w-1\"}"));
+    receiver.start(vertx).toCompletionStage().toCompletableFuture().get();
     chromium = Chromium.launch();
   }
 
@@ -37,96 +51,88 @@ class InboxPageTest {
     parley.close();
   }
 
-  /** A stand-in for the dialogue API: one blocked dialogue, recording what the page asks of it. */
-  static final class Dialogues {
-    final List<String> calls = new CopyOnWriteArrayList<>();
-    volatile String state = "blocked";
-
-    JsonObject dialogue() {
-      JsonArray messages = new JsonArray()
-          .add(message("out", "system", "Hello client-1! Join our webinar?", "delivered", null))
-          .add(message("in", "contact", "How much is it?", null, null))
-          .add(message("out", "ai", "It is free.", "failed", "the receiver timed out"));
-      return new JsonObject().put("id", "d1").put("contact", "client-1").put("state", state)
-          .put("stateReason", "blocked".equals(state) ? "spend limit of $0.50 reached" : null)
-          .put("unread", 2).put("spend", "0.5").put("lastMessageAt", "2026-03-10T12:00:00Z")
-          .put("lastMessage", new JsonObject().put("author", "contact").put("text", "How much is it?"))
-          .put("messages", messages);
-    }
-
-    static JsonObject message(String direction, String author, String text, String status, String reason) {
-      return new JsonObject().put("direction", direction).put("author", author).put("text", text)
-          .put("status", status).put("reason", reason).put("at", "2026-03-10T12:00:00Z");
-    }
-
-    void handle(Route route) {
-      String method = route.request().method();
-      String path = route.request().url().replaceFirst("^https?://[^/]+", "").replaceFirst("\\?.*$", "");
-      String body = route.request().postData();
-      calls.add(method + " " + path + (body == null ? "" : " " + body));
-      if (method.equals("GET") && path.equals("/api/dialogues")) {
-        JsonObject item = dialogue();
-        item.remove("messages");
-        json(route, 200, new JsonObject().put("items", new JsonArray().add(item)));
-      } else if (method.equals("GET")) {
-        json(route, 200, dialogue());
-      } else if (path.endsWith("/takeover")) {
-        state = "human";
-        json(route, 200, dialogue());
-      } else if (path.endsWith("/messages") && new JsonObject(body).getString("text").isBlank()) {
-        json(route, 400, new JsonObject().put("error", new JsonObject().put("code", "invalid_value")
-            .put("message", "text must not be empty").put("field", "text")));
-      } else if (path.endsWith("/close")) {
-        state = "closed";
-        json(route, 200, dialogue());
-      } else {
-        json(route, 201, new JsonObject());
-      }
-    }
-
-    static void json(Route route, int status, JsonObject body) {
-      route.fulfill(new Route.FulfillOptions().setStatus(status).setContentType("application/json").setBody(body.encode()));
-    }
+  static String created(String path, JsonObject body) {
+    Http.Response r = parley.http().post(path, TestParley.ADMIN, body);
+    assertEquals(201, r.status(), path + ": " + r);
+    return r.json().getString("id");
   }
 
   @Test
   void aManagerTakesOverRepliesAndClosesWithAnOutcome() {
-    Dialogues api = new Dialogues();
-    try (BrowserSession s = BrowserSession.open(chromium.browser(), parley.http().base(), 1280, 900, parley.token("manager"))) {
+    Http.Response token = parley.http().post("/api/tokens", TestParley.ADMIN,
+        new JsonObject().put("name", "Maria").put("role", "manager"));
+    String managerToken = token.json().getString("token");
+    String manager = created("/api/managers", new JsonObject().put("name", "Anna").put("persona", "Kind")
+        .put("operators", new JsonArray().add(token.json().getString("id"))));
+    String channel = created("/api/channels", new JsonObject().put("type", "web").put("name", "widget")
+        .put("settings", new JsonObject().put("callbackUrl", receiver.url("/in")).put("secret", SECRET)));
+    String ai = created("/api/ai-profiles", new JsonObject().put("name", "Bot").put("provider", "scripted")
+        .put("scripted", new JsonObject().put("rules", new JsonArray()).put("fallback", "Thanks!")));
+    String task = created("/api/tasks", new JsonObject().put("name", "Webinar").put("type", "web")
+        .put("format", "incoming_outgoing").put("channels", new JsonArray().add(channel))
+        .put("managers", new JsonArray().add(manager)).put("ai", ai).put("spendLimitPerDialogue", "0.50")
+        .put("workingHours", new JsonObject().put("from", 0).put("to", 24)).put("dailyLimitPerChannel", 10)
+        .put("pauseBetweenDialogues", 3).put("openingMessage", new JsonObject().put("text", "Hello")));
+
+    Fixtures db = new Fixtures(parley);
+    String d = Ids.newId();
+    Date at = new Date();
+    db.insert(Collections.DIALOGUES, new Document("_id", d).append("task", task).append("channel", channel)
+        .append("contact", "client-1").append("fields", new Document()).append("manager", manager)
+        .append("state", "blocked").append("stateReason", "spend cap reached").append("origin", "outreach")
+        .append("spend", new Decimal128(new java.math.BigDecimal("0.50"))).append("unread", 1)
+        .append("lastMessage", new Document("author", "contact").append("text", "How much is it?").append("at", at))
+        .append("createdAt", at).append("lastMessageAt", at));
+    db.insert(Collections.MESSAGES, message(d, "out", "system", "Hello client-1! Join our webinar?", "sent", null, at));
+    db.insert(Collections.MESSAGES, message(d, "in", "contact", "How much is it?", "received", null, new Date(at.getTime() + 1)));
+    db.insert(Collections.MESSAGES, message(d, "out", "ai", "It is free.", "failed", "the receiver timed out",
+        new Date(at.getTime() + 2)));
+
+    try (BrowserSession s = BrowserSession.open(chromium.browser(), parley.http().base(), 1280, 900, managerToken)) {
       Page page = s.page();
-      page.route("**/api/dialogues**", api::handle);
       page.navigate("/inbox");
-      assertThat(page.locator("[data-dialogue=d1] .unread")).hasText("2");
-      page.locator("[data-dialogue=d1]").click();
-      assertThat(page.locator("#blocked")).containsText("Blocked: spend limit of $0.50 reached.");
+      assertThat(page.locator("[data-dialogue='" + d + "'] .unread")).hasText("1");
+      page.locator("[data-dialogue='" + d + "']").click();
+      assertThat(page.locator("#blocked")).containsText("Blocked: spend cap reached.");
       assertThat(page.locator("#messages li")).hasCount(3);
       assertThat(page.locator("#messages li").nth(0)).containsText("System");
       assertThat(page.locator("#messages li").nth(1)).containsText("Contact");
       assertThat(page.locator("#messages li").nth(2)).containsText("AI");
       assertThat(page.locator("#messages li").nth(2)).containsText("failed: the receiver timed out");
+      assertThat(page.locator("[data-dialogue='" + d + "'] .unread")).hasCount(0);
+      assertEquals(0, db.find(Collections.DIALOGUES, d).getInteger("unread"), "opening the chat reads it");
 
       page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Take over")).click();
       assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Hand back to the AI"))).isVisible();
+      assertEquals("human", db.find(Collections.DIALOGUES, d).getString("state"));
       page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send")).click();
-      assertThat(page.locator("[data-field=text] .field-error")).hasText("text must not be empty");
+      assertThat(page.locator("[data-field=text] .field-error")).not().isEmpty();
       page.getByLabel("Reply").fill("It is free, and a manager will call you.");
       page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send")).click();
       assertThat(page.getByLabel("Reply")).hasValue("");
-      assertThat(page.locator("#chat-actions")).hasText("Hand back to the AI");
+      Poll.until("the reply at the channel's receiver", Duration.ofSeconds(10), () -> receiver.deliveries().size(), n -> n == 1);
+      assertEquals("It is free, and a manager will call you.", receiver.deliveries().get(0).body().getString("text"));
+      assertEquals("client-1", receiver.deliveries().get(0).body().getString("to"));
+      assertThat(page.locator("#messages li")).hasCount(4);
+      assertThat(page.locator("#messages li").nth(3)).containsText("Manager");
       s.screenshot("inbox");
+
       page.getByLabel("Outcome").fill("success");
       page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Close dialogue")).click();
-      assertThat(page.locator("#chat-meta")).hasText("State: closed · spent $0.5");
+      assertThat(page.locator("#chat-meta")).containsText("State: closed · outcome: success");
       assertThat(page.locator("#reply")).isHidden();
       assertThat(page.locator("#close")).isHidden();
-      assertThat(page.locator("#chat-actions")).hasText("");
-
-      List<String> writes = api.calls.stream().filter(c -> c.startsWith("POST")).toList();
-      assertEquals(List.of("POST /api/dialogues/d1/takeover",
-          "POST /api/dialogues/d1/messages {\"text\":\"\"}",
-          "POST /api/dialogues/d1/messages {\"text\":\"It is free, and a manager will call you.\"}",
-          "POST /api/dialogues/d1/close {\"outcome\":\"success\"}"), writes);
+      Document closed = db.find(Collections.DIALOGUES, d);
+      assertEquals("closed", closed.getString("state"));
+      assertEquals("success", closed.getString("outcome"));
       s.assertNoScriptErrors();
     }
+  }
+
+  private static Document message(String dialogue, String direction, String author, String text, String status,
+      String reason, Date at) {
+    return new Document("_id", Ids.newId()).append("dialogue", dialogue).append("direction", direction)
+        .append("author", author).append("text", text).append("status", status).append("reason", reason)
+        .append("cost", new Decimal128(0L)).append("createdAt", at);
   }
 }
