@@ -4,6 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.parley.channel.ChannelClients;
 import io.parley.config.ParleyConfig;
+import io.parley.conversation.ConversationDeps;
+import io.parley.conversation.Conversations;
 import io.parley.dispatch.ChannelDispatcher;
 import io.parley.dispatch.DispatcherSupervisor;
 import io.parley.dispatch.VertxScheduler;
@@ -49,6 +51,7 @@ public final class Parley {
     HttpVerticle http = new HttpVerticle(app);
     Future<Parley> started = Future.<Void>future(p -> vertx.runOnContext(v -> bootstrap(app).onComplete(p)))
         .compose(v -> vertx.deployVerticle(new TaskCountsVerticle(app)))
+        .compose(v -> config.conversation().enabled() ? Conversations.deploy(vertx, conversations(app)) : Future.succeededFuture())
         .compose(v -> vertx.deployVerticle(http))
         .compose(id -> config.dispatch().enabled() ? vertx.deployVerticle(dispatcher(app)) : Future.succeededFuture(id))
         .map(id -> {
@@ -66,6 +69,11 @@ public final class Parley {
     ChannelDispatcher.Deps deps = new ChannelDispatcher.Deps(app.store(), app.clock(),
         new VertxScheduler(app.vertx(), app.clock()), app.registry(), app.config().dispatch());
     return new DispatcherSupervisor(deps, new ChannelClients(app.vertx(), app.clock()));
+  }
+
+  private static ConversationDeps conversations(App app) {
+    return new ConversationDeps(app.store(), app.clock(), new VertxScheduler(app.vertx(), app.clock()), app.registry(),
+        app.config().conversation());
   }
 
   private static Future<Void> bootstrap(App app) {

@@ -22,11 +22,17 @@ public record ParleyConfig(
     int audienceMaxRejectedReported,
     int audienceBatchSize,
     int metricsRefreshSeconds,
-    Dispatch dispatch) {
+    Dispatch dispatch,
+    Conversation conversation) {
 
   /** The dispatcher's settings (see config/parley.properties). */
   public record Dispatch(boolean enabled, int leaseSeconds, int refreshSeconds, int idleRecheckSeconds,
       int maxAttempts) {}
+
+  /** Routing replies and the AI responder (see config/parley.properties, group conversation). */
+  public record Conversation(boolean enabled, long burstWindowMillis, java.util.List<String> stopWords,
+      String optOutReply, int responders, int historyMessages, int aiTimeoutSeconds, int aiMaxAttempts,
+      long aiBackoffMillis, int sendMaxAttempts) {}
 
   public static ParleyConfig fromEnvironment() {
     return from(ConfigSource.load(System.getenv(), System.getProperties()));
@@ -52,7 +58,12 @@ public record ParleyConfig(
         r.integer("metrics.refreshSeconds", 1, 3600),
         new Dispatch(r.bool("dispatch.enabled"), r.integer("dispatch.leaseSeconds", 3, 3600),
             r.integer("dispatch.refreshSeconds", 1, 3600), r.integer("dispatch.idleRecheckSeconds", 1, 3600),
-            r.integer("dispatch.maxAttempts", 1, 100)));
+            r.integer("dispatch.maxAttempts", 1, 100)),
+        new Conversation(r.bool("conversation.enabled"), r.longValue("conversation.burstWindowMillis", 0, 600_000),
+            r.list("conversation.stopWords"), r.nonEmpty("conversation.optOutReply"),
+            r.integer("conversation.responders", 1, 64), r.integer("conversation.historyMessages", 1, 200),
+            r.integer("conversation.aiTimeoutSeconds", 1, 600), r.integer("conversation.aiMaxAttempts", 1, 20),
+            r.longValue("conversation.aiBackoffMillis", 1, 600_000), r.integer("conversation.sendMaxAttempts", 1, 100)));
   }
 
   /** Test and embedding convenience: the defaults with some keys replaced. */
@@ -85,6 +96,11 @@ public record ParleyConfig(
     Optional<String> optional(String key) {
       String v = text(key);
       return v.isEmpty() ? Optional.empty() : Optional.of(v);
+    }
+
+    /** Comma-separated, each item trimmed, empty items dropped. */
+    java.util.List<String> list(String key) {
+      return java.util.Arrays.stream(text(key).split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
     boolean bool(String key) {

@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * An outreach task's settings as the marketer gave them, validated field by field (references to
  * channels, managers, AI and integration are checked separately, against the store).
- * For an {@code incoming} task the outgoing settings are empty.
+ * For an {@code incoming} task the outgoing settings are empty. {@code closeOnOutcome}: whether an outcome
+ * the AI declares closes the dialogue (the default) or only marks it, leaving it open.
  */
 public record TaskDraft(
     String name,
@@ -23,7 +24,8 @@ public record TaskDraft(
     Optional<WorkingHours> workingHours,
     Optional<Integer> dailyLimitPerChannel,
     Optional<Integer> pauseBetweenDialogues,
-    Optional<OpeningMessage> openingMessage) {
+    Optional<OpeningMessage> openingMessage,
+    boolean closeOnOutcome) {
 
   /** How new dialogues are spread among the task's virtual managers. */
   public enum ManagerAssignment {

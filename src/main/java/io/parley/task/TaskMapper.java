@@ -26,7 +26,8 @@ final class TaskMapper {
         .append("workingHours", d.workingHours().map(w -> new Document("from", w.from()).append("to", w.to())).orElse(null))
         .append("dailyLimitPerChannel", d.dailyLimitPerChannel().orElse(null))
         .append("pauseBetweenDialogues", d.pauseBetweenDialogues().orElse(null))
-        .append("openingMessage", d.openingMessage().map(TaskMapper::opening).orElse(null));
+        .append("openingMessage", d.openingMessage().map(TaskMapper::opening).orElse(null))
+        .append("closeOnOutcome", d.closeOnOutcome());
     return doc;
   }
 
@@ -60,7 +61,8 @@ final class TaskMapper {
         .put("managers", new JsonArray(doc.getList("managers", String.class)))
         .put("managerAssignment", doc.getString("managerAssignment"))
         .put("ai", doc.getString("ai"))
-        .put("spendLimitPerDialogue", decimal(doc, "spendLimitPerDialogue").toPlainString());
+        .put("spendLimitPerDialogue", decimal(doc, "spendLimitPerDialogue").toPlainString())
+        .put("closeOnOutcome", doc.getBoolean("closeOnOutcome", true));
     putIfPresent(json, "integration", doc.getString("integration"));
     putIfPresent(json, "workingHours", doc.get("workingHours", Document.class));
     putIfPresent(json, "dailyLimitPerChannel", doc.getInteger("dailyLimitPerChannel"));

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 final class TaskRequest {
   static final String[] FIELDS = {"name", "type", "format", "channels", "managers", "managerAssignment", "ai",
       "integration", "spendLimitPerDialogue", "workingHours", "dailyLimitPerChannel", "pauseBetweenDialogues",
-      "openingMessage", "audience"};
+      "openingMessage", "audience", "closeOnOutcome"};
   static final BigDecimal MAX_SPEND = new BigDecimal("10000");
   static final BigDecimal MIN_SPEND = new BigDecimal("0.000001");
   static final int MIN_PAUSE_SECONDS = 3;
@@ -43,11 +43,11 @@ final class TaskRequest {
     if (!format.outgoing()) {
       return new TaskDraft(name, type, format, channels, managers, assignment, ai, integration, spend,
           workingHours(f, false), f.optionalInteger("dailyLimitPerChannel", 1, MAX_DAILY_LIMIT),
-          pause(f, false), opening(f, type, false));
+          pause(f, false), opening(f, type, false), f.bool("closeOnOutcome", true));
     }
     return new TaskDraft(name, type, format, channels, managers, assignment, ai, integration, spend,
         workingHours(f, true), Optional.of(f.integer("dailyLimitPerChannel", 1, MAX_DAILY_LIMIT)),
-        pause(f, true), opening(f, type, true));
+        pause(f, true), opening(f, type, true), f.bool("closeOnOutcome", true));
   }
 
   /** The audience lines a create body carries: an array of strings or one string of lines. */

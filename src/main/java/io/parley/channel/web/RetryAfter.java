@@ -8,11 +8,11 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /** Reads an HTTP {@code Retry-After} header, which is either delay seconds or an HTTP date. */
-final class RetryAfter {
+public final class RetryAfter {
   private RetryAfter() {}
 
   /** The delay the header asks for (zero for a date already past), or empty when absent or unreadable. */
-  static Optional<Duration> parse(String value, Clock clock) {
+  public static Optional<Duration> parse(String value, Clock clock) {
     if (value == null || value.isBlank()) return Optional.empty();
     String v = value.trim();
     if (v.chars().allMatch(c -> c >= '0' && c <= '9')) {
