@@ -21,6 +21,7 @@ import org.bson.types.Decimal128;
  * moment, but never the money committed, so no race spends more than the cap.
  */
 final class SpendCap {
+  private static final int RESERVE_ATTEMPTS = 4;
   private final MongoCollection<Document> dialogues;
   private final MongoCollection<Document> tasks;
 
@@ -31,9 +32,20 @@ final class SpendCap {
 
   /** Whether {@code amount} was reserved under {@code limit}. */
   Future<Boolean> reserve(String dialogueId, BigDecimal amount, BigDecimal limit) {
+    return reserve(dialogueId, amount, limit, 1);
+  }
+
+  /**
+   * A refusal caused by other callers' reservations that may still be taken back (the spend before ours
+   * was under the cap) is tried again a few times, so a race seldom refuses a reply that fits.
+   */
+  private Future<Boolean> reserve(String dialogueId, BigDecimal amount, BigDecimal limit, int attempt) {
     return add(dialogueId, amount).compose(after -> {
-      boolean fits = after.compareTo(limit) <= 0 && after.subtract(amount).compareTo(limit) < 0;
-      return fits ? Future.succeededFuture(true) : add(dialogueId, amount.negate()).map(false);
+      boolean underBefore = after.subtract(amount).compareTo(limit) < 0;
+      if (after.compareTo(limit) <= 0 && underBefore) return Future.succeededFuture(true);
+      return add(dialogueId, amount.negate()).compose(back -> underBefore && attempt < RESERVE_ATTEMPTS
+          && back.add(amount).compareTo(limit) <= 0 ? reserve(dialogueId, amount, limit, attempt + 1)
+          : Future.succeededFuture(false));
     });
   }
 
