@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AiResponder extends VerticleBase {
   static final String SPEND_CAP_REACHED = "spend cap reached";
+  /** How long a task, profile or manager read for one reply serves the next ones (an edit applies within it). */
+  static final Duration SETTINGS_TTL = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger(AiResponder.class);
 
   private final ConversationDeps deps;
@@ -44,9 +46,9 @@ public final class AiResponder extends VerticleBase {
   private ReplySender sender;
   private ReplyWriters writers;
   private ConversationMetrics metrics;
-  private DocumentStore tasks;
-  private DocumentStore profiles;
-  private DocumentStore managers;
+  private RecentDocuments tasks;
+  private RecentDocuments profiles;
+  private RecentDocuments managers;
   private MongoCollection<Document> claims;
   private MessageConsumer<JsonObject> consumer;
 
@@ -71,9 +73,9 @@ public final class AiResponder extends VerticleBase {
     sender = new ReplySender(store, new ChannelClients(vertx, deps.clock()), dialogues, events, metrics, deps.scheduler(),
         deps.clock(), deps.settings().sendMaxAttempts());
     writers = new ReplyWriters(vertx, Duration.ofSeconds(deps.settings().aiTimeoutSeconds()), deps.clock());
-    tasks = new DocumentStore(store, Collections.TASKS);
-    profiles = new DocumentStore(store, Collections.AI_PROFILES);
-    managers = new DocumentStore(store, Collections.MANAGERS);
+    tasks = new RecentDocuments(new DocumentStore(store, Collections.TASKS), SETTINGS_TTL);
+    profiles = new RecentDocuments(new DocumentStore(store, Collections.AI_PROFILES), SETTINGS_TTL);
+    managers = new RecentDocuments(new DocumentStore(store, Collections.MANAGERS), SETTINGS_TTL);
     claims = store.collection(Collections.REPLY_CLAIMS);
     consumer = vertx.eventBus().consumer(EventAddresses.REPLY_DUE, m -> {
       String id = m.body().getString("dialogueId");
@@ -126,12 +128,19 @@ public final class AiResponder extends VerticleBase {
       }
       ChatContext context = Context.of(b.dialogue(), manager.result());
       BigDecimal worst = writer.worstCase(context);
-      return spend.reserve(b.id(), worst, SpendCap.limit(b.task())).compose(granted -> !granted
+      return reserve(b, worst).compose(granted -> !granted
           ? block(b.dialogue(), SPEND_CAP_REACHED)
           : write(writer, context, 1).transform(ar -> ar.succeeded() ? written(b, writer, worst, ar.result())
               : spend.settle(b.id(), b.task().getString("_id"), worst, BigDecimal.ZERO)
                   .compose(s -> handOver(b.dialogue(), "AI provider failed: " + ar.cause().getMessage()))));
     });
+  }
+
+  /** A call that cannot cost anything adds nothing to reserve: the spend read with the claim decides. */
+  private Future<Boolean> reserve(Burst b, BigDecimal worst) {
+    BigDecimal limit = SpendCap.limit(b.task());
+    if (worst.signum() == 0) return Future.succeededFuture(SpendCap.spend(b.dialogue()).compareTo(limit) < 0);
+    return spend.reserve(b.id(), worst, limit);
   }
 
   /** One call, retried after timeouts, 429 (after its Retry-After) and 5xx with a doubling backoff. */
@@ -156,10 +165,12 @@ public final class AiResponder extends VerticleBase {
 
   private Future<Void> written(Burst b, ReplyWriter writer, BigDecimal reserved, AiReply reply) {
     String taskId = b.task().getString("_id");
-    return spend.settle(b.id(), taskId, reserved, reply.cost()).compose(spent -> {
-      Future<Document> sent = reply.text() == null ? Future.succeededFuture(b.dialogue())
-          : sender.send(b.dialogue(), reply.text(), "ai", "reply", reply.cost()).map(ReplySender.Sent::dialogue);
-      return sent.compose(d -> dialogues.answered(b.id(), b.seq()))
+    Future<BigDecimal> settled = reserved.signum() == 0 && reply.cost().signum() == 0
+        ? Future.succeededFuture(SpendCap.spend(b.dialogue())) : spend.settle(b.id(), taskId, reserved, reply.cost());
+    return settled.compose(spent -> {
+      Future<Document> sent = reply.text() == null ? dialogues.answered(b.id(), b.seq())
+          : sender.send(b.dialogue(), reply.text(), "ai", "reply", reply.cost(), b.seq()).map(ReplySender.Sent::dialogue);
+      return sent
           .compose(d -> reply.outcome() == null ? Future.succeededFuture(d) : outcome(d, reply.outcome(), b.task()))
           .compose(d -> d != null && Dialogues.OPEN.equals(d.getString("state")) && spent.compareTo(SpendCap.limit(b.task())) >= 0
               ? block(d, SPEND_CAP_REACHED) : Future.succeededFuture());

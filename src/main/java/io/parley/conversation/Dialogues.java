@@ -75,14 +75,21 @@ final class Dialogues {
             Updates.set("lastInAt", Date.from(at)), Updates.set("lastMessageAt", Date.from(at)), remember("contact", text))));
   }
 
-  /** Stores a message Parley sent (or failed to send) and, once sent, remembers it as context. */
-  Future<Document> appendOutgoing(Document m, boolean sent) {
+  /**
+   * Stores a message Parley sent (or failed to send) and, once sent, remembers it as context. The contact's
+   * messages up to {@code answers} are marked answered in the same write (0: it answers nothing).
+   */
+  Future<Document> appendOutgoing(Document m, boolean sent, long answers) {
     String dialogueId = m.getString("dialogue");
     Future<Void> stored = Rx.done(messages.insertOne(m))
         .recover(err -> DuplicateKey.is(err) ? Future.succeededFuture() : Future.failedFuture(err));
-    if (!sent) return stored.compose(v -> find(dialogueId));
-    return stored.compose(v -> update(dialogueId, Updates.combine(Updates.set("lastMessageAt", m.getDate("createdAt")),
-        remember(m.getString("author"), m.getString("text")))));
+    List<Bson> changes = new ArrayList<>();
+    if (answers > 0) changes.add(Updates.max("answeredSeq", answers));
+    if (sent) {
+      changes.add(Updates.set("lastMessageAt", m.getDate("createdAt")));
+      changes.add(remember(m.getString("author"), m.getString("text")));
+    }
+    return stored.compose(v -> changes.isEmpty() ? find(dialogueId) : update(dialogueId, Updates.combine(changes)));
   }
 
   static Document message(String id, String dialogueId, String direction, String author, String text, Instant at) {

@@ -27,7 +27,7 @@ final class ReplySender {
   /** What became of one message. */
   record Sent(Document dialogue, String messageId, SendResult result) {}
 
-  private final DocumentStore channels;
+  private final RecentDocuments channels;
   private final ChannelClients clients;
   private final Dialogues dialogues;
   private final DialogueEvents events;
@@ -38,7 +38,7 @@ final class ReplySender {
 
   ReplySender(Store store, ChannelClients clients, Dialogues dialogues, DialogueEvents events, ConversationMetrics metrics,
       Scheduler scheduler, Clock clock, int maxAttempts) {
-    this.channels = new DocumentStore(store, Collections.CHANNELS);
+    this.channels = new RecentDocuments(new DocumentStore(store, Collections.CHANNELS), AiResponder.SETTINGS_TTL);
     this.clients = clients;
     this.dialogues = dialogues;
     this.events = events;
@@ -50,6 +50,11 @@ final class ReplySender {
 
   /** Sends {@code text} written by {@code author} ({@code ai} or {@code system}); {@code kind} goes to the channel. */
   Future<Sent> send(Document dialogue, String text, String author, String kind, BigDecimal cost) {
+    return send(dialogue, text, author, kind, cost, 0);
+  }
+
+  /** Sends a reply that answers the contact's messages up to {@code answers} (recorded in the same write). */
+  Future<Sent> send(Document dialogue, String text, String author, String kind, BigDecimal cost, long answers) {
     String messageId = Ids.newId();
     OutgoingMessage out = new OutgoingMessage(messageId, dialogue.getString("_id"), dialogue.getString("contact"), text,
         Map.of("kind", kind));
@@ -58,7 +63,7 @@ final class ReplySender {
         .compose(channel -> channel.isEmpty()
             ? Future.succeededFuture(new SendResult.Failed("the channel has no client to send with"))
             : attempt(channel.get(), out, 1))
-        .compose(result -> record(dialogue, out, author, cost, result));
+        .compose(result -> record(dialogue, out, author, cost, result, answers));
   }
 
   private Future<SendResult> attempt(Channel channel, OutgoingMessage out, int number) {
@@ -72,7 +77,8 @@ final class ReplySender {
         });
   }
 
-  private Future<Sent> record(Document dialogue, OutgoingMessage out, String author, BigDecimal cost, SendResult result) {
+  private Future<Sent> record(Document dialogue, OutgoingMessage out, String author, BigDecimal cost, SendResult result,
+      long answers) {
     String channelId = dialogue.getString("channel");
     Document m = Dialogues.message(out.messageId(), out.dialogueId(), "out", author, out.text(), clock.instant())
         .append("cost", new Decimal128(cost));
@@ -86,7 +92,7 @@ final class ReplySender {
       metrics.failed(channelId);
       m.append("status", "failed").append("failure", reason(result));
     }
-    Future<Document> stored = dialogues.appendOutgoing(m, sent).map(d -> d == null ? dialogue : d);
+    Future<Document> stored = dialogues.appendOutgoing(m, sent, answers).map(d -> d == null ? dialogue : d);
     return stored.compose(d -> {
       events.message(d, out.messageId());
       if (!(result instanceof SendResult.Held held)) return Future.succeededFuture(new Sent(d, out.messageId(), result));
