@@ -137,6 +137,28 @@ class ScriptedConversationTest {
   }
 
   @Test
+  void aReplyTheReceiverRefusesIsRecordedAsFailedWithTheReason() {
+    var normal = rig.answer;
+    rig.answer = ctx -> {
+      if ("refused-1".equals(ctx.body().asJsonObject().getString("to"))) ctx.response().setStatusCode(400).end("no such visitor");
+      else normal.accept(ctx);
+    };
+    try {
+      rig.writeAndRoute("refused-1", "hello");
+      rig.scheduler.advance(Duration.ofSeconds(3));
+      rig.awaitReplies("refused-1", 1);
+      String id = rig.dialogue("refused-1").getString("_id");
+      Document out = Poll.until("the failure to be recorded", Duration.ofSeconds(10), () -> rig.messages(id),
+          m -> m.size() == 2).get(1);
+      assertEquals("failed", out.getString("status"));
+      assertEquals("receiver refused (400): no such visitor", out.getString("failure"));
+      assertEquals("open", rig.dialogue("refused-1").getString("state"));
+    } finally {
+      rig.answer = normal;
+    }
+  }
+
+  @Test
   void aHumanDialogueGoesToTheManagersFeedNotTheAi() {
     rig.writeAndRoute("human-1", "first");
     Document d = rig.dialogue("human-1");
