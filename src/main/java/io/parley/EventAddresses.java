@@ -33,6 +33,12 @@ public final class EventAddresses {
   public static final String DIALOGUE_BLOCKED = "parley.dialogue.blocked";
 
   /**
+   * Sent (point to point, to one AI responder) when a dialogue's burst of messages may be due an answer:
+   * {@code {dialogueId}}. The responder re-reads the dialogue and claims the burst; a stale notice does nothing.
+   */
+  public static final String REPLY_DUE = "parley.dialogue.reply-due";
+
+  /**
    * Published after a follow-up task for a manager was created or landed in an inbox:
    * {@code {id, type, assignedTo, dialogueId?, taskId?, contact?, date, at}}.
    */

@@ -7,6 +7,8 @@ import io.parley.channel.whatsapp.WhatsAppRuntime;
 import io.parley.channel.telegram.TelegramReceiver;
 import io.parley.channel.telegram.TelegramRuntime;
 import io.parley.config.ParleyConfig;
+import io.parley.conversation.ConversationDeps;
+import io.parley.conversation.Conversations;
 import io.parley.dispatch.ChannelDispatcher;
 import io.parley.dispatch.DispatcherSupervisor;
 import io.parley.dispatch.VertxScheduler;
@@ -58,6 +60,7 @@ public final class Parley {
     Future<Parley> started = Future.<Void>future(p -> vertx.runOnContext(v -> bootstrap(app).onComplete(p)))
         .compose(v -> vertx.deployVerticle(new TaskCountsVerticle(app)))
         .compose(v -> vertx.deployVerticle(new io.parley.dialogue.DialogueWatch(app)))
+        .compose(v -> config.conversation().enabled() ? Conversations.deploy(vertx, conversations(app)) : Future.succeededFuture())
         .compose(v -> vertx.deployVerticle(http))
         .compose(v -> vertx.deployVerticle(new CallbackEvents(app)))
         .compose(id -> config.callbacks().enabled() ? vertx.deployVerticle(new DeliveryWorker(app,
@@ -82,6 +85,11 @@ public final class Parley {
     ChannelDispatcher.Deps deps = new ChannelDispatcher.Deps(app.store(), app.clock(),
         new VertxScheduler(app.vertx(), app.clock()), app.registry(), app.config().dispatch());
     return new DispatcherSupervisor(deps, new ChannelClients(app.vertx(), app.clock()));
+  }
+
+  private static ConversationDeps conversations(App app) {
+    return new ConversationDeps(app.store(), app.clock(), new VertxScheduler(app.vertx(), app.clock()), app.registry(),
+        app.config().conversation());
   }
 
   private static Future<Void> bootstrap(App app) {

@@ -27,7 +27,8 @@ public record ParleyConfig(
     WhatsApp whatsapp,
     Callbacks callbacks,
     FollowUps followUps,
-    Telegram telegram) {
+    Telegram telegram,
+    Conversation conversation) {
 
   /** The dispatcher's settings (see config/parley.properties). */
   public record Dispatch(boolean enabled, int leaseSeconds, int refreshSeconds, int idleRecheckSeconds,
@@ -49,6 +50,11 @@ public record ParleyConfig(
   /** The Telegram channels' settings (see config/parley.properties, {@code telegram.*}). */
   public record Telegram(boolean receiveUpdates, int messagesPerSecond, int perChatIntervalMillis,
       int pollTimeoutSeconds, int requestTimeoutSeconds, int refreshSeconds) {}
+
+  /** Routing replies and the AI responder (see config/parley.properties, group conversation). */
+  public record Conversation(boolean enabled, long burstWindowMillis, java.util.List<String> stopWords,
+      String optOutReply, int responders, int historyMessages, int aiTimeoutSeconds, int aiMaxAttempts,
+      long aiBackoffMillis, int sendMaxAttempts) {}
 
   public static ParleyConfig fromEnvironment() {
     return from(ConfigSource.load(System.getenv(), System.getProperties()));
@@ -84,7 +90,12 @@ public record ParleyConfig(
         new FollowUps(r.integer("followup.checkSeconds", 1, 86_400)),
         new Telegram(r.bool("telegram.receiveUpdates"), r.integer("telegram.messagesPerSecond", 1, 1000),
             r.integer("telegram.perChatIntervalMillis", 0, 60_000), r.integer("telegram.pollTimeoutSeconds", 1, 50),
-            r.integer("telegram.requestTimeoutSeconds", 1, 300), r.integer("telegram.refreshSeconds", 1, 3600)));
+            r.integer("telegram.requestTimeoutSeconds", 1, 300), r.integer("telegram.refreshSeconds", 1, 3600)),
+        new Conversation(r.bool("conversation.enabled"), r.longValue("conversation.burstWindowMillis", 0, 600_000),
+            r.list("conversation.stopWords"), r.nonEmpty("conversation.optOutReply"),
+            r.integer("conversation.responders", 1, 64), r.integer("conversation.historyMessages", 1, 200),
+            r.integer("conversation.aiTimeoutSeconds", 1, 600), r.integer("conversation.aiMaxAttempts", 1, 20),
+            r.longValue("conversation.aiBackoffMillis", 1, 600_000), r.integer("conversation.sendMaxAttempts", 1, 100)));
   }
 
   /** Test and embedding convenience: the defaults with some keys replaced. */
@@ -117,6 +128,11 @@ public record ParleyConfig(
     Optional<String> optional(String key) {
       String v = text(key);
       return v.isEmpty() ? Optional.empty() : Optional.of(v);
+    }
+
+    /** Comma-separated, each item trimmed, empty items dropped. */
+    java.util.List<String> list(String key) {
+      return java.util.Arrays.stream(text(key).split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
     boolean bool(String key) {

@@ -51,6 +51,7 @@ public final class ChannelDispatcher extends VerticleBase {
   private TaskCompletion completion;
   private RunningTasks running;
   private DispatchMetrics metrics;
+  private io.parley.store.DocumentStore suppressions;
   private MessageConsumer<JsonObject> statusConsumer;
   private Scheduler.Cancellable timer;
   private Instant timerAt;
@@ -76,6 +77,7 @@ public final class ChannelDispatcher extends VerticleBase {
     claims = new TargetClaims(deps.store());
     limit = new DailyLimit(deps.store());
     recorder = new DialogueRecorder(deps.store());
+    suppressions = new io.parley.store.DocumentStore(deps.store(), io.parley.store.Collections.SUPPRESSIONS);
     completion = new TaskCompletion(deps.store(), vertx, claims);
     running = new RunningTasks(deps.store());
     metrics = new DispatchMetrics(deps.registry(), channelId);
@@ -187,7 +189,8 @@ public final class ChannelDispatcher extends VerticleBase {
     return claims.claimNext(plan.taskId(), channelId, owner, now).compose(found -> {
       if (found.task() == null || !found.running()) return loadTasks();
       if (found.claim() == null) return nothingToSend(plan, now);
-      return limit.take(channelId, day, plan.dailyLimit()).compose(used -> {
+      return suppressions.find(found.claim().address()).compose(optOut -> optOut != null
+          ? skipOptedOut(found.claim(), now) : limit.take(channelId, day, plan.dailyLimit()).compose(used -> {
         metrics.remainingToday(used == 0 ? 0 : plan.dailyLimit() - used);
         if (used == 0) {
           planner.limitReached(plan.taskId(), now);
@@ -195,8 +198,15 @@ public final class ChannelDispatcher extends VerticleBase {
         }
         TargetClaims.Claim claim = found.claim();
         return send(new Attempt(claim, plan, found.task(), OpeningText.of(found.task()).message(claim), day, 1, now), now);
-      });
+      }));
     });
+  }
+
+  /** The contact opted out (a stop word on any channel) after the audience was uploaded: never messaged. */
+  private Future<Void> skipOptedOut(TargetClaims.Claim claim, Instant now) {
+    return claims.end(claim, TargetState.SKIPPED, "opted out", now)
+        .compose(v -> completion.afterSend(claim.taskId(), now))
+        .compose(done -> done ? loadTasks() : Future.succeededFuture());
   }
 
   private Future<Void> nothingToSend(TaskPlan plan, Instant now) {

@@ -17,17 +17,25 @@ import org.bson.Document;
 
 /**
  * Records an opened dialogue and its first message under the ids fixed at claim time, so recording the
- * same opening twice (a retry after a crash between the two writes) changes nothing.
+ * same opening twice (a retry after a crash between the two writes) changes nothing. The contact's key
+ * ({@code dialogue_keys}, {@code channel:contact}) then points at it, so replies are routed by {@code _id}.
  */
-final class DialogueRecorder {
+public final class DialogueRecorder {
   private final MongoCollection<Document> dialogues;
   private final MongoCollection<Document> messages;
   private final MongoCollection<Document> tasks;
+  private final MongoCollection<Document> keys;
 
-  DialogueRecorder(Store store) {
+  public DialogueRecorder(Store store) {
     this.dialogues = store.collection(Collections.DIALOGUES);
     this.messages = store.collection(Collections.MESSAGES);
     this.tasks = store.collection(Collections.TASKS);
+    this.keys = store.collection(Collections.DIALOGUE_KEYS);
+  }
+
+  /** The {@code dialogue_keys} id of a contact on a channel. */
+  public static String key(String channelId, String contact) {
+    return channelId + ":" + contact;
   }
 
   record Opening(TargetClaims.Claim claim, String channelId, String manager, String text, String platformMessageId) {}
@@ -38,17 +46,21 @@ final class DialogueRecorder {
         .append("channel", o.channelId()).append("contact", o.claim().address())
         .append("fields", o.claim().fields()).append("manager", o.manager()).append("state", "open")
         .append("origin", "outreach").append("spend", new org.bson.types.Decimal128(0L))
+        .append("recent", List.of(new Document("author", "system").append("text", o.text())))
         .append("createdAt", at).append("lastMessageAt", at);
     Document message = new Document("_id", o.claim().messageId()).append("dialogue", o.claim().dialogueId())
         .append("direction", "out").append("author", "system").append("text", o.text())
         .append("platformMessageId", o.platformMessageId()).append("status", "sent")
         .append("cost", new org.bson.types.Decimal128(0L)).append("createdAt", at);
     return ignoreDuplicate(Rx.done(dialogues.insertOne(dialogue)))
-        .compose(v -> ignoreDuplicate(Rx.done(messages.insertOne(message))));
+        .compose(v -> ignoreDuplicate(Rx.done(messages.insertOne(message))))
+        .compose(v -> Rx.done(keys.updateOne(Filters.eq("_id", key(o.channelId(), o.claim().address())),
+            Updates.combine(Updates.set("dialogue", o.claim().dialogueId()), Updates.set("task", o.claim().taskId())),
+            new com.mongodb.client.model.UpdateOptions().upsert(true))));
   }
 
   /** The virtual manager of the next dialogue: in turn, or the one with the fewest open dialogues. */
-  Future<String> assignManager(String taskId, List<String> managers, boolean leastLoaded) {
+  public Future<String> assignManager(String taskId, List<String> managers, boolean leastLoaded) {
     if (managers.size() == 1) return Future.succeededFuture(managers.get(0));
     if (!leastLoaded) {
       return Rx.first(tasks.findOneAndUpdate(Filters.eq("_id", taskId), Updates.inc("managerTurn", 1L),

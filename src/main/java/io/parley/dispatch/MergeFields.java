@@ -9,12 +9,12 @@ import org.bson.Document;
  * is always the contact's address. A field the contact does not have renders empty, the way mail-merge
  * tools behave, with the doubled spaces it would leave collapsed.
  */
-final class MergeFields {
+public final class MergeFields {
   private static final Pattern FIELD = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_]+)\\s*}}");
 
   private MergeFields() {}
 
-  static String render(String template, String address, Document fields) {
+  public static String render(String template, String address, Document fields) {
     Matcher m = FIELD.matcher(template);
     StringBuilder out = new StringBuilder();
     while (m.find()) {

@@ -44,6 +44,12 @@ public final class Collections {
   public static final String TELEGRAM_CONTACTS = "telegram_contacts";
   /** Per Telegram channel: the persisted {@code getUpdates} offset ({@code _id} = channel id). */
   public static final String TELEGRAM_POLLING = "telegram_polling";
+  /** The current dialogue of each contact on each channel, {@code _id = channel:contact}: routing by {@code _id}. */
+  public static final String DIALOGUE_KEYS = "dialogue_keys";
+  /** Contacts who opted out, {@code _id = address}: never contacted again by any task. */
+  public static final String SUPPRESSIONS = "suppressions";
+  /** One document per answered burst, {@code _id = dialogue:seq}: two responders never answer it twice. */
+  public static final String REPLY_CLAIMS = "reply_claims";
 
   private Collections() {}
 }

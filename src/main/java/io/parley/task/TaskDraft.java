@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * An outreach task's settings as the marketer gave them, validated field by field (references to
  * channels, managers, AI and integration are checked separately, against the store).
- * For an {@code incoming} task the outgoing settings are empty.
+ * For an {@code incoming} task the outgoing settings are empty. {@code closeOnOutcome}: whether an outcome
+ * the AI declares closes the dialogue (the default) or only marks it, leaving it open.
  */
 public record TaskDraft(
     String name,
@@ -25,7 +26,8 @@ public record TaskDraft(
     Optional<Integer> pauseBetweenDialogues,
     Optional<OpeningMessage> openingMessage,
     Optional<String> afterHandoverTimeout,
-    FollowUpSettings followUp) {
+    FollowUpSettings followUp,
+    boolean closeOnOutcome) {
 
   /** What happens after dialogues and managers' follow-up tasks end: outcome actions, quiet-dialogue reminders. */
   public record FollowUpSettings(OutcomeRules outcomes, Optional<Integer> followUpAfterDays) {}

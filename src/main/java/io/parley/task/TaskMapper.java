@@ -29,7 +29,8 @@ final class TaskMapper {
         .append("openingMessage", d.openingMessage().map(TaskMapper::opening).orElse(null))
         .append("afterHandoverTimeout", d.afterHandoverTimeout().orElse(null))
         .append("outcomes", d.followUp().outcomes().toDocument())
-        .append("followUpAfterDays", d.followUp().followUpAfterDays().orElse(null));
+        .append("followUpAfterDays", d.followUp().followUpAfterDays().orElse(null))
+        .append("closeOnOutcome", d.closeOnOutcome());
     return doc;
   }
 
@@ -63,7 +64,8 @@ final class TaskMapper {
         .put("managers", new JsonArray(doc.getList("managers", String.class)))
         .put("managerAssignment", doc.getString("managerAssignment"))
         .put("ai", doc.getString("ai"))
-        .put("spendLimitPerDialogue", decimal(doc, "spendLimitPerDialogue").toPlainString());
+        .put("spendLimitPerDialogue", decimal(doc, "spendLimitPerDialogue").toPlainString())
+        .put("closeOnOutcome", doc.getBoolean("closeOnOutcome", true));
     putIfPresent(json, "integration", doc.getString("integration"));
     putIfPresent(json, "workingHours", doc.get("workingHours", Document.class));
     putIfPresent(json, "dailyLimitPerChannel", doc.getInteger("dailyLimitPerChannel"));

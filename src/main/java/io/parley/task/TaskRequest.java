@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 final class TaskRequest {
   static final String[] FIELDS = {"name", "type", "format", "channels", "managers", "managerAssignment", "ai",
       "integration", "spendLimitPerDialogue", "workingHours", "dailyLimitPerChannel", "pauseBetweenDialogues",
-      "openingMessage", "audience", "afterHandoverTimeout", "outcomes", "followUpAfterDays"};
+      "openingMessage", "audience", "afterHandoverTimeout", "outcomes", "followUpAfterDays", "closeOnOutcome"};
   static final BigDecimal MAX_SPEND = new BigDecimal("10000");
   static final BigDecimal MIN_SPEND = new BigDecimal("0.000001");
   static final int MIN_PAUSE_SECONDS = 3;
@@ -45,11 +45,11 @@ final class TaskRequest {
     if (!format.outgoing()) {
       return new TaskDraft(name, type, format, channels, managers, assignment, ai, integration, spend,
           workingHours(f, false), f.optionalInteger("dailyLimitPerChannel", 1, MAX_DAILY_LIMIT),
-          pause(f, false), opening(f, type, false), afterHandover, followUp(f));
+          pause(f, false), opening(f, type, false), afterHandover, followUp(f), f.bool("closeOnOutcome", true));
     }
     return new TaskDraft(name, type, format, channels, managers, assignment, ai, integration, spend,
         workingHours(f, true), Optional.of(f.integer("dailyLimitPerChannel", 1, MAX_DAILY_LIMIT)),
-        pause(f, true), opening(f, type, true), afterHandover, followUp(f));
+        pause(f, true), opening(f, type, true), afterHandover, followUp(f), f.bool("closeOnOutcome", true));
   }
 
   /** Outcome actions, and after how many quiet days an outreach dialogue gets a follow-up task (none: never). */

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Conversations benchmark: contacts write to a web channel's signed webhook, Parley routes, the scripted
+# responder answers, the reply is POSTed to a receiver on 127.0.0.1 and stored; against a bare Vert.x server
+# doing the webhook-in / signed-POST-out part alone, in the same run. Embedded store, one JVM, burst window 0.
+# Usage: bench/conversations.sh [contacts windowSeconds warmupSeconds]  (default 32 20 5)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./mvnw -q -o test-compile
+./mvnw -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+mkdir -p bench/results
+java -Xmx1g -Djava.util.logging.config.file=/dev/null \
+  -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
+  io.parley.conversation.ConversationBench "$@" 2>bench/results/conversations.log | tee bench/results/conversations.txt

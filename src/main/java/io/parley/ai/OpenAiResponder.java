@@ -1,0 +1,136 @@
+package io.parley.ai;
+
+import io.parley.channel.web.RetryAfter;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * An OpenAI-compatible {@code POST {baseUrl}/chat/completions}: the persona as the system prompt, the
+ * dialogue's history as user/assistant turns, and one tool, {@code declare_outcome}, through which the model
+ * ends the dialogue with an outcome. Token usage is priced with the profile's per-model prices.
+ */
+public final class OpenAiResponder implements ReplyWriter {
+  static final String OUTCOME_TOOL = "declare_outcome";
+  static final List<String> OUTCOMES = List.of("success", "not_interested", "no_answer", "no_further_action");
+  /** Per-message and tool-definition overhead added to the prompt's bytes for the worst-case estimate. */
+  private static final long MESSAGE_OVERHEAD_TOKENS = 16;
+  private static final int MAX_REASON_BODY = 200;
+
+  private final WebClient client;
+  private final AiProfile.OpenAi settings;
+  private final Duration timeout;
+  private final Clock clock;
+
+  public OpenAiResponder(WebClient client, AiProfile.OpenAi settings, Duration timeout, Clock clock) {
+    this.client = client;
+    this.settings = settings;
+    this.timeout = timeout;
+    this.clock = clock;
+  }
+
+  @Override
+  public String provider() {
+    return "openai";
+  }
+
+  @Override
+  public Future<AiReply> write(ChatContext c) {
+    var request = client.postAbs(settings.baseUrl() + "/chat/completions")
+        .connectTimeout(timeout.toMillis())
+        .idleTimeout(timeout.toMillis())
+        .putHeader("Content-Type", "application/json");
+    if (settings.apiKey() != null) request.putHeader("Authorization", "Bearer " + settings.apiKey());
+    return request.sendBuffer(body(c).toBuffer())
+        .recover(err -> Future.failedFuture(new AiFailure("AI provider not reached: " + describe(err), true, null)))
+        .compose(this::answer);
+  }
+
+  /** Every byte of the prompt counted as a token (no tokenizer makes more), plus the whole completion budget. */
+  @Override
+  public BigDecimal worstCase(ChatContext c) {
+    long promptTokens = body(c).encode().getBytes(StandardCharsets.UTF_8).length
+        + MESSAGE_OVERHEAD_TOKENS * (c.history().size() + 2);
+    return settings.cost(promptTokens, settings.maxCompletionTokens());
+  }
+
+  JsonObject body(ChatContext c) {
+    JsonArray messages = new JsonArray().add(new JsonObject().put("role", "system").put("content", systemPrompt(c)));
+    for (ChatContext.Turn turn : c.history()) {
+      messages.add(new JsonObject().put("role", turn.fromContact() ? "user" : "assistant").put("content", turn.text()));
+    }
+    return new JsonObject().put("model", settings.model()).put("messages", messages)
+        .put("temperature", settings.temperature().doubleValue())
+        .put("max_completion_tokens", settings.maxCompletionTokens())
+        .put("tools", new JsonArray().add(outcomeTool()));
+  }
+
+  private static String systemPrompt(ChatContext c) {
+    String persona = c.persona() == null || c.persona().isBlank() ? "" : " " + c.persona().strip();
+    return "You are " + c.managerName() + ", writing to a contact in a messaging app." + persona
+        + " Answer as " + c.managerName() + " in the contact's language, briefly. When the conversation has reached"
+        + " an outcome (the contact agreed, refused, or there is nothing more to do), call " + OUTCOME_TOOL + ".";
+  }
+
+  private static JsonObject outcomeTool() {
+    JsonObject parameters = new JsonObject().put("type", "object")
+        .put("properties", new JsonObject().put("outcome", new JsonObject().put("type", "string")
+            .put("enum", new JsonArray(OUTCOMES)).put("description", "how the conversation ended")))
+        .put("required", new JsonArray().add("outcome"));
+    return new JsonObject().put("type", "function").put("function", new JsonObject().put("name", OUTCOME_TOOL)
+        .put("description", "Declare the outcome of this conversation.").put("parameters", parameters));
+  }
+
+  private Future<AiReply> answer(HttpResponse<Buffer> response) {
+    int status = response.statusCode();
+    if (status == 200) return parse(response.body());
+    String reason = "AI provider answered " + status + excerpt(response.body());
+    if (status == 429) {
+      return Future.failedFuture(new AiFailure(reason, true,
+          RetryAfter.parse(response.getHeader("Retry-After"), clock).orElse(null)));
+    }
+    return Future.failedFuture(new AiFailure(reason, status == 408 || status >= 500, null));
+  }
+
+  private Future<AiReply> parse(Buffer body) {
+    try {
+      JsonObject json = body.toJsonObject();
+      JsonObject message = json.getJsonArray("choices").getJsonObject(0).getJsonObject("message");
+      String text = message.getString("content");
+      String outcome = null;
+      JsonArray calls = message.getJsonArray("tool_calls");
+      for (int i = 0; calls != null && i < calls.size(); i++) {
+        JsonObject function = calls.getJsonObject(i).getJsonObject("function");
+        if (function != null && OUTCOME_TOOL.equals(function.getString("name"))) {
+          String declared = new JsonObject(function.getString("arguments", "{}")).getString("outcome");
+          if (OUTCOMES.contains(declared)) outcome = declared;
+        }
+      }
+      JsonObject usage = json.getJsonObject("usage", new JsonObject());
+      long prompt = usage.getLong("prompt_tokens", 0L);
+      long completion = usage.getLong("completion_tokens", 0L);
+      String reply = text == null || text.isBlank() ? null : text.strip();
+      return Future.succeededFuture(new AiReply(reply, outcome, prompt, completion, settings.cost(prompt, completion)));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(new AiFailure("AI provider answered something unreadable: " + describe(e), false, null));
+    }
+  }
+
+  private static String describe(Throwable err) {
+    return err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+  }
+
+  private static String excerpt(Buffer body) {
+    if (body == null || body.length() == 0) return "";
+    String text = body.toString().strip();
+    return ": " + (text.length() <= MAX_REASON_BODY ? text : text.substring(0, MAX_REASON_BODY));
+  }
+}

@@ -1,0 +1,205 @@
+package io.parley.conversation;
+
+import com.mongodb.reactivestreams.client.MongoCollection;
+import io.parley.EventAddresses;
+import io.parley.ai.AiFailure;
+import io.parley.ai.AiProfile;
+import io.parley.ai.AiReply;
+import io.parley.ai.ChatContext;
+import io.parley.ai.ReplyWriter;
+import io.parley.ai.ReplyWriters;
+import io.parley.channel.ChannelClients;
+import io.parley.store.Collections;
+import io.parley.store.DocumentStore;
+import io.parley.store.DuplicateKey;
+import io.parley.store.Rx;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers a dialogue's burst as its virtual manager. Several instances (and processes) may hear the same
+ * {@link EventAddresses#REPLY_DUE}; the burst — the contact's messages up to {@code inSeq} — is claimed by
+ * inserting {@code reply_claims} {@code _id = dialogue:inSeq}, so only one answers it. Before the AI call its
+ * worst-case cost is reserved against the spend cap ({@link SpendCap}); a provider that keeps failing hands
+ * the dialogue to its manager; an outcome the AI declares closes (or only marks) the dialogue.
+ */
+public final class AiResponder extends VerticleBase {
+  static final String SPEND_CAP_REACHED = "spend cap reached";
+  /** How long a task, profile or manager read for one reply serves the next ones (an edit applies within it). */
+  static final Duration SETTINGS_TTL = Duration.ofSeconds(2);
+  private static final Logger log = LoggerFactory.getLogger(AiResponder.class);
+
+  private final ConversationDeps deps;
+  private Dialogues dialogues;
+  private DialogueEvents events;
+  private SpendCap spend;
+  private ReplySender sender;
+  private ReplyWriters writers;
+  private ConversationMetrics metrics;
+  private RecentDocuments tasks;
+  private RecentDocuments profiles;
+  private RecentDocuments managers;
+  private MongoCollection<Document> claims;
+  private MessageConsumer<JsonObject> consumer;
+
+  /** One burst being answered: the dialogue as claimed, its task and the claimed sequence number. */
+  private record Burst(Document dialogue, Document task, long seq) {
+    String id() {
+      return dialogue.getString("_id");
+    }
+  }
+
+  public AiResponder(ConversationDeps deps) {
+    this.deps = deps;
+  }
+
+  @Override
+  public Future<?> start() {
+    var store = deps.store();
+    dialogues = new Dialogues(store, deps.settings().historyMessages());
+    events = new DialogueEvents(vertx.eventBus(), deps.clock());
+    spend = new SpendCap(store);
+    metrics = new ConversationMetrics(deps.registry());
+    sender = new ReplySender(store, new ChannelClients(vertx, deps.clock()), dialogues, events, metrics, deps.scheduler(),
+        deps.clock(), deps.settings().sendMaxAttempts());
+    writers = new ReplyWriters(vertx, Duration.ofSeconds(deps.settings().aiTimeoutSeconds()), deps.clock());
+    tasks = new RecentDocuments(new DocumentStore(store, Collections.TASKS), SETTINGS_TTL);
+    profiles = new RecentDocuments(new DocumentStore(store, Collections.AI_PROFILES), SETTINGS_TTL);
+    managers = new RecentDocuments(new DocumentStore(store, Collections.MANAGERS), SETTINGS_TTL);
+    claims = store.collection(Collections.REPLY_CLAIMS);
+    consumer = vertx.eventBus().consumer(EventAddresses.REPLY_DUE, m -> {
+      String id = m.body().getString("dialogueId");
+      answer(id).onFailure(err -> log.error("Dialogue {}: reply failed", id, err));
+    });
+    return consumer.completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return consumer.unregister();
+  }
+
+  private Instant now() {
+    return deps.clock().instant();
+  }
+
+  /** Answers the dialogue's burst if it is due, unanswered and nobody else has claimed it. */
+  Future<Void> answer(String dialogueId) {
+    return dialogues.find(dialogueId).compose(d -> {
+      if (d == null || !Dialogues.OPEN.equals(d.getString("state"))) return Future.succeededFuture();
+      Date lastIn = d.getDate("lastInAt");
+      if (lastIn != null && now().isBefore(lastIn.toInstant().plusMillis(deps.settings().burstWindowMillis()))) {
+        return Future.succeededFuture(); // a later message is due its own notice
+      }
+      long seq = Dialogues.seq(d, "inSeq");
+      if (seq <= Dialogues.seq(d, "answeredSeq")) return Future.succeededFuture();
+      return claim(dialogueId, seq).compose(mine -> !mine ? Future.succeededFuture()
+          : tasks.find(d.getString("task")).compose(task -> task == null ? handOver(d, "the dialogue's task is gone")
+              : reply(new Burst(d, task, seq))));
+    });
+  }
+
+  private Future<Boolean> claim(String dialogueId, long seq) {
+    return Rx.done(claims.insertOne(new Document("_id", dialogueId + ":" + seq).append("at", Date.from(now())))).map(true)
+        .recover(err -> DuplicateKey.is(err) ? Future.succeededFuture(false) : Future.failedFuture(err));
+  }
+
+  private Future<Void> reply(Burst b) {
+    Future<Document> profile = profiles.find(b.task().getString("ai"));
+    Future<Document> manager = b.dialogue().getString("manager") == null ? Future.succeededFuture(null)
+        : managers.find(b.dialogue().getString("manager"));
+    return Future.all(profile, manager).compose(v -> {
+      if (profile.result() == null) return handOver(b.dialogue(), "the task's AI profile is gone");
+      ReplyWriter writer;
+      try {
+        writer = writers.of(AiProfile.from(profile.result()));
+      } catch (IllegalArgumentException e) {
+        return handOver(b.dialogue(), e.getMessage());
+      }
+      ChatContext context = Context.of(b.dialogue(), manager.result());
+      BigDecimal worst = writer.worstCase(context);
+      return reserve(b, worst).compose(granted -> !granted
+          ? block(b.dialogue(), SPEND_CAP_REACHED)
+          : write(writer, context, 1).transform(ar -> ar.succeeded() ? written(b, writer, worst, ar.result())
+              : spend.settle(b.id(), b.task().getString("_id"), worst, BigDecimal.ZERO)
+                  .compose(s -> handOver(b.dialogue(), "AI provider failed: " + ar.cause().getMessage()))));
+    });
+  }
+
+  /** A call that cannot cost anything adds nothing to reserve: the spend read with the claim decides. */
+  private Future<Boolean> reserve(Burst b, BigDecimal worst) {
+    BigDecimal limit = SpendCap.limit(b.task());
+    if (worst.signum() == 0) return Future.succeededFuture(SpendCap.spend(b.dialogue()).compareTo(limit) < 0);
+    return spend.reserve(b.id(), worst, limit);
+  }
+
+  /** One call, retried after timeouts, 429 (after its Retry-After) and 5xx with a doubling backoff. */
+  private Future<AiReply> write(ReplyWriter writer, ChatContext context, int attempt) {
+    long started = System.nanoTime();
+    return writer.write(context).map(reply -> {
+      metrics.reply(writer.provider(), Duration.ofNanos(System.nanoTime() - started), reply.promptTokens(),
+          reply.completionTokens(), reply.cost());
+      return reply;
+    }).recover(err -> {
+      metrics.failure(writer.provider());
+      if (!(err instanceof AiFailure f) || !f.retryable() || attempt >= deps.settings().aiMaxAttempts()) {
+        return Future.failedFuture(err);
+      }
+      Duration delay = f.retryAfter() != null ? f.retryAfter()
+          : Duration.ofMillis(deps.settings().aiBackoffMillis() << Math.min(attempt - 1, 20));
+      Promise<AiReply> later = Promise.promise();
+      deps.scheduler().at(now().plus(delay), () -> write(writer, context, attempt + 1).onComplete(later));
+      return later.future();
+    });
+  }
+
+  private Future<Void> written(Burst b, ReplyWriter writer, BigDecimal reserved, AiReply reply) {
+    String taskId = b.task().getString("_id");
+    Future<BigDecimal> settled = reserved.signum() == 0 && reply.cost().signum() == 0
+        ? Future.succeededFuture(SpendCap.spend(b.dialogue())) : spend.settle(b.id(), taskId, reserved, reply.cost());
+    return settled.compose(spent -> {
+      Future<Document> sent = reply.text() == null ? dialogues.answered(b.id(), b.seq())
+          : sender.send(b.dialogue(), reply.text(), "ai", "reply", reply.cost(), b.seq()).map(ReplySender.Sent::dialogue);
+      return sent
+          .compose(d -> reply.outcome() == null ? Future.succeededFuture(d) : outcome(d, reply.outcome(), b.task()))
+          .compose(d -> d != null && Dialogues.OPEN.equals(d.getString("state")) && spent.compareTo(SpendCap.limit(b.task())) >= 0
+              ? block(d, SPEND_CAP_REACHED) : Future.succeededFuture());
+    });
+  }
+
+  private Future<Document> outcome(Document d, String outcome, Document task) {
+    boolean close = task.getBoolean("closeOnOutcome", true);
+    return dialogues.outcome(d.getString("_id"), outcome, "ai", close, now()).map(after -> {
+      if (close) events.state(after);
+      events.outcome(after, "ai");
+      return after;
+    });
+  }
+
+  private Future<Void> block(Document d, String reason) {
+    return dialogues.state(d.getString("_id"), Dialogues.BLOCKED, reason, now()).map(after -> {
+      metrics.blocked("spend_cap");
+      events.state(after);
+      events.blocked(after);
+      return null;
+    });
+  }
+
+  private Future<Void> handOver(Document d, String reason) {
+    log.warn("Dialogue {} handed to its manager: {}", d.getString("_id"), reason);
+    return dialogues.state(d.getString("_id"), Dialogues.HUMAN, reason, now()).map(after -> {
+      events.state(after);
+      return null;
+    });
+  }
+}

@@ -1,0 +1,44 @@
+package io.parley.conversation;
+
+import io.parley.EventAddresses;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import org.bson.Document;
+
+/** Publishes the dialogue events in the shapes {@link EventAddresses} documents. */
+final class DialogueEvents {
+  private final EventBus bus;
+  private final Clock clock;
+
+  DialogueEvents(EventBus bus, Clock clock) {
+    this.bus = bus;
+    this.clock = clock;
+  }
+
+  void message(Document dialogue, String messageId) {
+    bus.publish(EventAddresses.DIALOGUE_UPDATED, base(dialogue).put("kind", "message").put("messageId", messageId));
+  }
+
+  void state(Document dialogue) {
+    bus.publish(EventAddresses.DIALOGUE_UPDATED, base(dialogue).put("kind", "state")
+        .put("state", dialogue.getString("state")).put("reason", dialogue.getString("stateReason")));
+  }
+
+  void blocked(Document dialogue) {
+    bus.publish(EventAddresses.DIALOGUE_BLOCKED, base(dialogue).put("reason", dialogue.getString("stateReason")));
+  }
+
+  void outcome(Document dialogue, String by) {
+    bus.publish(EventAddresses.DIALOGUE_OUTCOME, new JsonObject().put("dialogueId", dialogue.getString("_id"))
+        .put("taskId", dialogue.getString("task")).put("channelId", dialogue.getString("channel"))
+        .put("contact", dialogue.getString("contact")).put("outcome", dialogue.getString("outcome"))
+        .put("closed", "closed".equals(dialogue.getString("state"))).put("by", by).put("at", clock.instant().toString()));
+  }
+
+  private JsonObject base(Document d) {
+    return new JsonObject().put("dialogueId", d.getString("_id")).put("taskId", d.getString("task"))
+        .put("channelId", d.getString("channel")).put("manager", d.getString("manager"))
+        .put("at", clock.instant().toString());
+  }
+}

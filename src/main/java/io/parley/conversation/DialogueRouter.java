@@ -1,0 +1,189 @@
+package io.parley.conversation;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import io.parley.EventAddresses;
+import io.parley.audience.BatchWriter;
+import io.parley.channel.ChannelClients;
+import io.parley.channel.IncomingMessage;
+import io.parley.dispatch.DialogueRecorder;
+import io.parley.store.Collections;
+import io.parley.store.DuplicateKey;
+import io.parley.store.Ids;
+import io.parley.store.Rx;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.bson.Document;
+import org.bson.types.Decimal128;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes every message a contact sends to the dialogue of that contact on that channel ({@code
+ * dialogue_keys}, by {@code _id}), opening one on the channel's incoming task for a contact who writes
+ * first; stores it; then by the dialogue's state: {@code open} → a reply is due once the burst window has
+ * passed ({@link EventAddresses#REPLY_DUE}); {@code human} → the managers' feed ({@code DIALOGUE_UPDATED},
+ * published for every stored message anyway); {@code blocked}, {@code closed} → stored only. A stop word
+ * opts the contact out. Each {@code inbound} document is marked {@code routed} once handled; on start, what
+ * a crash left unrouted is routed, and bursts left unanswered are due again.
+ */
+public final class DialogueRouter extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(DialogueRouter.class);
+  private static final int MAX_KEY_RACES = 3;
+
+  private final ConversationDeps deps;
+  private Dialogues dialogues;
+  private DialogueEvents events;
+  private DialogueRecorder recorder;
+  private IncomingTasks incomingTasks;
+  private StopWords stopWords;
+  private OptOut optOut;
+  private ConversationMetrics metrics;
+  private MongoCollection<Document> keys;
+  private MongoCollection<Document> inbound;
+  private MongoCollection<Document> tasks;
+  private MongoCollection<Document> audience;
+  private MessageConsumer<JsonObject> consumer;
+
+  public DialogueRouter(ConversationDeps deps) {
+    this.deps = deps;
+  }
+
+  @Override
+  public Future<?> start() {
+    var store = deps.store();
+    dialogues = new Dialogues(store, deps.settings().historyMessages());
+    events = new DialogueEvents(vertx.eventBus(), deps.clock());
+    recorder = new DialogueRecorder(store);
+    incomingTasks = new IncomingTasks(store);
+    stopWords = new StopWords(deps.settings().stopWords());
+    metrics = new ConversationMetrics(deps.registry());
+    ReplySender sender = new ReplySender(store, new ChannelClients(vertx, deps.clock()), dialogues, events, metrics,
+        deps.scheduler(), deps.clock(), deps.settings().sendMaxAttempts());
+    optOut = new OptOut(store, dialogues, events, sender, metrics, deps.clock(), deps.settings().optOutReply());
+    keys = store.collection(Collections.DIALOGUE_KEYS);
+    inbound = store.collection(Collections.INBOUND);
+    tasks = store.collection(Collections.TASKS);
+    audience = store.collection(Collections.AUDIENCE);
+    consumer = vertx.eventBus().consumer(EventAddresses.INCOMING_MESSAGE, m -> {
+      IncomingMessage message = IncomingMessage.fromJson(m.body());
+      route(message).onFailure(err -> log.error("Message {} from {} on channel {} not routed; routed again at the next start",
+          message.platformMessageId(), message.from(), message.channelId(), err));
+    });
+    return consumer.completion().onSuccess(v -> recover());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return consumer.unregister();
+  }
+
+  /** Routes one message; safe to repeat (the message is stored under its inbound id). */
+  Future<Void> route(IncomingMessage m) {
+    String inboundId = m.channelId() + ":" + m.platformMessageId();
+    metrics.received(m.channelId());
+    return dialogueOf(m.channelId(), m.from(), 0)
+        .compose(d -> d == null ? Future.succeededFuture((Document) null)
+            : dialogues.appendIncoming(d.getString("_id"), inboundId, m.text(), m.platformMessageId(), m.receivedAt()))
+        .compose(d -> handle(d, m, inboundId))
+        .compose(v -> Rx.done(inbound.updateOne(Filters.eq("_id", inboundId), Updates.set("routed", true))));
+  }
+
+  private Future<Void> handle(Document dialogue, IncomingMessage m, String messageId) {
+    if (dialogue != null) events.message(dialogue, messageId);
+    if (stopWords.matches(m.text())) return optOut.apply(dialogue, m.channelId(), m.from());
+    if (dialogue != null && Dialogues.OPEN.equals(dialogue.getString("state"))) replyDue(dialogue);
+    return Future.succeededFuture();
+  }
+
+  /** Tells a responder once the burst window after the dialogue's latest message has passed. */
+  private void replyDue(Document dialogue) {
+    JsonObject notice = new JsonObject().put("dialogueId", dialogue.getString("_id"));
+    long window = deps.settings().burstWindowMillis();
+    if (window == 0) {
+      vertx.eventBus().send(EventAddresses.REPLY_DUE, notice);
+      return;
+    }
+    Instant due = dialogue.getDate("lastInAt").toInstant().plusMillis(window);
+    deps.scheduler().at(due, () -> vertx.eventBus().send(EventAddresses.REPLY_DUE, notice));
+  }
+
+  /** The contact's current dialogue on the channel, opened now if they write first; null when no task answers. */
+  private Future<Document> dialogueOf(String channelId, String contact, int races) {
+    String key = DialogueRecorder.key(channelId, contact);
+    return Rx.first(keys.find(Filters.eq("_id", key)).limit(1)).compose(k -> {
+      if (k != null) {
+        return dialogues.find(k.getString("dialogue")).compose(d -> d != null ? Future.succeededFuture(d)
+            : task(k.getString("task")).compose(t -> t == null ? Future.succeededFuture(null)
+                : open(k.getString("dialogue"), t, channelId, contact)));
+      }
+      return incomingTasks.forChannel(channelId).compose(t -> {
+        if (t == null) return Future.succeededFuture(null);
+        String id = Ids.newId();
+        return Rx.done(keys.insertOne(new Document("_id", key).append("dialogue", id).append("task", t.getString("_id"))))
+            .compose(v -> open(id, t, channelId, contact))
+            .recover(err -> DuplicateKey.is(err) && races < MAX_KEY_RACES
+                ? dialogueOf(channelId, contact, races + 1) : Future.failedFuture(err));
+      });
+    });
+  }
+
+  private Future<Document> task(String id) {
+    return Rx.first(tasks.find(Filters.eq("_id", id)).projection(Projections.include("managers", "managerAssignment")).limit(1));
+  }
+
+  /** Opens the dialogue {@code id} (idempotent: a second call finds the first one's). */
+  private Future<Document> open(String id, Document task, String channelId, String contact) {
+    String taskId = task.getString("_id");
+    List<String> managers = task.getList("managers", String.class);
+    Future<String> manager = managers == null || managers.isEmpty() ? Future.succeededFuture(null)
+        : recorder.assignManager(taskId, managers, "least_loaded".equals(task.getString("managerAssignment")));
+    Future<Document> entry = Rx.first(audience.find(Filters.eq("_id", BatchWriter.entryId(taskId, contact)))
+        .projection(Projections.include("fields")).limit(1));
+    Date now = Date.from(deps.clock().instant());
+    return Future.all(manager, entry).compose(all -> {
+      Document fields = entry.result() == null ? null : entry.result().get("fields", Document.class);
+      Document dialogue = new Document("_id", id).append("task", taskId).append("channel", channelId)
+          .append("contact", contact).append("fields", fields == null ? new Document() : fields)
+          .append("manager", manager.result()).append("state", Dialogues.OPEN).append("origin", "incoming")
+          .append("spend", new Decimal128(BigDecimal.ZERO)).append("inSeq", 0L).append("answeredSeq", 0L)
+          .append("recent", List.of()).append("createdAt", now).append("lastMessageAt", now);
+      return dialogues.insert(dialogue).compose(fresh -> {
+        if (!fresh) return dialogues.find(id);
+        metrics.incomingDialogue(channelId);
+        events.state(dialogue);
+        return Rx.done(tasks.updateOne(Filters.eq("_id", taskId), Updates.inc("stats.dialogues", 1L))).map(dialogue);
+      });
+    });
+  }
+
+  /**
+   * After a restart: routes what was stored but never routed (in arrival order), and makes the bursts
+   * that were routed but not answered due again. Two scans, once per start.
+   */
+  private void recover() {
+    Rx.list(inbound.find(Filters.ne("routed", true)).sort(Sorts.ascending("receivedAt")))
+        .compose(unrouted -> {
+          Future<Void> done = Future.succeededFuture();
+          for (Document doc : unrouted) {
+            IncomingMessage m = new IncomingMessage(doc.getString("channel"), doc.getString("from"), doc.getString("text"),
+                doc.getString("platformId"), doc.getDate("receivedAt").toInstant());
+            done = done.compose(v -> route(m));
+          }
+          if (!unrouted.isEmpty()) log.info("Routed {} messages left unrouted by the last run", unrouted.size());
+          return done;
+        })
+        .compose(v -> dialogues.openWithUnanswered())
+        .onSuccess(open -> open.forEach(this::replyDue))
+        .onFailure(err -> log.error("Recovering unrouted messages failed; they are tried again at the next start", err));
+  }
+}

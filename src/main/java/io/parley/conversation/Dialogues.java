@@ -1,0 +1,131 @@
+package io.parley.conversation;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.PushOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Updates;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import io.parley.store.Collections;
+import io.parley.store.DuplicateKey;
+import io.parley.store.Rx;
+import io.parley.store.Store;
+import io.vertx.core.Future;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.bson.types.Decimal128;
+
+/**
+ * Dialogues and their messages, read and written by {@code _id} only. A dialogue keeps its last few
+ * messages in {@code recent} (the AI's context, so answering never scans {@code messages}), counts the
+ * contact's messages in {@code inSeq} and how far they were answered in {@code answeredSeq}.
+ */
+final class Dialogues {
+  static final String OPEN = "open";
+  static final String HUMAN = "human";
+  static final String BLOCKED = "blocked";
+  static final String CLOSED = "closed";
+
+  private final MongoCollection<Document> dialogues;
+  private final MongoCollection<Document> messages;
+  private final int history;
+
+  Dialogues(Store store, int history) {
+    this.dialogues = store.collection(Collections.DIALOGUES);
+    this.messages = store.collection(Collections.MESSAGES);
+    this.history = history;
+  }
+
+  Future<Document> find(String id) {
+    return Rx.first(dialogues.find(Filters.eq("_id", id)).limit(1));
+  }
+
+  /** Open dialogues (a scan, for start-up) whose contact wrote since the last answer. */
+  Future<List<Document>> openWithUnanswered() {
+    return Rx.list(dialogues.find(Filters.eq("state", OPEN))
+            .projection(com.mongodb.client.model.Projections.include("inSeq", "answeredSeq", "lastInAt")))
+        .map(open -> open.stream().filter(d -> seq(d, "inSeq") > seq(d, "answeredSeq")).toList());
+  }
+
+  static long seq(Document dialogue, String field) {
+    return dialogue.get(field) instanceof Number n ? n.longValue() : 0L;
+  }
+
+  /** Inserts a new dialogue; true when it was new, false when it already existed. */
+  Future<Boolean> insert(Document dialogue) {
+    return Rx.done(dialogues.insertOne(dialogue)).map(true)
+        .recover(err -> DuplicateKey.is(err) ? Future.succeededFuture(false) : Future.failedFuture(err));
+  }
+
+  /**
+   * Stores a contact's message under {@code messageId} and counts it on the dialogue. Stored before (a
+   * re-route after a crash): the dialogue as it is, uncounted again.
+   */
+  Future<Document> appendIncoming(String dialogueId, String messageId, String text, String platformId, Instant at) {
+    Document message = message(messageId, dialogueId, "in", "contact", text, at).append("platformMessageId", platformId)
+        .append("status", "received");
+    return Rx.done(messages.insertOne(message)).map(true)
+        .recover(err -> DuplicateKey.is(err) ? Future.succeededFuture(false) : Future.failedFuture(err))
+        .compose(fresh -> !fresh ? find(dialogueId) : update(dialogueId, Updates.combine(Updates.inc("inSeq", 1L),
+            Updates.set("lastInAt", Date.from(at)), Updates.set("lastMessageAt", Date.from(at)), remember("contact", text))));
+  }
+
+  /**
+   * Stores a message Parley sent (or failed to send) and, once sent, remembers it as context. The contact's
+   * messages up to {@code answers} are marked answered in the same write (0: it answers nothing).
+   */
+  Future<Document> appendOutgoing(Document m, boolean sent, long answers) {
+    String dialogueId = m.getString("dialogue");
+    Future<Void> stored = Rx.done(messages.insertOne(m))
+        .recover(err -> DuplicateKey.is(err) ? Future.succeededFuture() : Future.failedFuture(err));
+    List<Bson> changes = new ArrayList<>();
+    if (answers > 0) changes.add(Updates.max("answeredSeq", answers));
+    if (sent) {
+      changes.add(Updates.set("lastMessageAt", m.getDate("createdAt")));
+      changes.add(remember(m.getString("author"), m.getString("text")));
+    }
+    return stored.compose(v -> changes.isEmpty() ? find(dialogueId) : update(dialogueId, Updates.combine(changes)));
+  }
+
+  static Document message(String id, String dialogueId, String direction, String author, String text, Instant at) {
+    return new Document("_id", id).append("dialogue", dialogueId).append("direction", direction).append("author", author)
+        .append("text", text).append("cost", new Decimal128(BigDecimal.ZERO)).append("createdAt", Date.from(at));
+  }
+
+  /** Marks the contact's messages up to {@code seq} answered (never moving back). */
+  Future<Document> answered(String dialogueId, long seq) {
+    return update(dialogueId, Updates.max("answeredSeq", seq));
+  }
+
+  Future<Document> state(String dialogueId, String state, String reason, Instant at) {
+    return update(dialogueId, Updates.combine(Updates.set("state", state), Updates.set("stateReason", reason),
+        Updates.set("stateAt", Date.from(at))));
+  }
+
+  /** Records an outcome; {@code close} also closes the dialogue. */
+  Future<Document> outcome(String dialogueId, String outcome, String by, boolean close, Instant at) {
+    List<Bson> set = new ArrayList<>(List.of(Updates.set("outcome", outcome), Updates.set("outcomeBy", by),
+        Updates.set("outcomeAt", Date.from(at))));
+    if (close) {
+      set.add(Updates.set("state", CLOSED));
+      set.add(Updates.set("stateReason", "outcome " + outcome));
+      set.add(Updates.set("stateAt", Date.from(at)));
+    }
+    return update(dialogueId, Updates.combine(set));
+  }
+
+  private Bson remember(String author, String text) {
+    return Updates.pushEach("recent", List.of(new Document("author", author).append("text", text)),
+        new PushOptions().slice(-history));
+  }
+
+  private Future<Document> update(String id, Bson update) {
+    return Rx.first(dialogues.findOneAndUpdate(Filters.eq("_id", id), update,
+        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)));
+  }
+}

@@ -1,0 +1,106 @@
+package io.parley.conversation;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Updates;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import io.parley.audience.BatchWriter;
+import io.parley.audience.TargetState;
+import io.parley.store.Collections;
+import io.parley.store.DuplicateKey;
+import io.parley.store.Rx;
+import io.parley.store.Store;
+import io.parley.task.TaskCounters;
+import io.vertx.core.Future;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.Date;
+import org.bson.Document;
+
+/**
+ * A contact's stop word: the dialogue closes with outcome {@code opted_out}, the address is suppressed for
+ * every task ({@code suppressions}, {@code _id = address}; dispatchers skip suppressed targets they claim),
+ * its pending targets in every task become {@code skipped: opted out}, and one confirmation is sent — only
+ * the first time, so a repeated STOP is not answered again.
+ */
+final class OptOut {
+  static final String REASON = "opted out";
+  static final String OUTCOME = "opted_out";
+
+  private final MongoCollection<Document> suppressions;
+  private final MongoCollection<Document> tasks;
+  private final MongoCollection<Document> audience;
+  private final TaskCounters counters;
+  private final Dialogues dialogues;
+  private final DialogueEvents events;
+  private final ReplySender sender;
+  private final ConversationMetrics metrics;
+  private final Clock clock;
+  private final String confirmation;
+
+  OptOut(Store store, Dialogues dialogues, DialogueEvents events, ReplySender sender, ConversationMetrics metrics,
+      Clock clock, String confirmation) {
+    this.suppressions = store.collection(Collections.SUPPRESSIONS);
+    this.tasks = store.collection(Collections.TASKS);
+    this.audience = store.collection(Collections.AUDIENCE);
+    this.counters = new TaskCounters(store);
+    this.dialogues = dialogues;
+    this.events = events;
+    this.sender = sender;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.confirmation = confirmation;
+  }
+
+  /** {@code dialogue} is null when the contact wrote to a channel no running task answers. */
+  Future<Void> apply(Document dialogue, String channelId, String address) {
+    Document suppression = new Document("_id", address).append("channel", channelId)
+        .append("dialogue", dialogue == null ? null : dialogue.getString("_id")).append("at", Date.from(clock.instant()));
+    return Rx.done(suppressions.insertOne(suppression)).map(true)
+        .recover(err -> DuplicateKey.is(err) ? Future.succeededFuture(false) : Future.failedFuture(err))
+        .compose(fresh -> close(dialogue)
+            .compose(closed -> skipTargets(address))
+            .compose(v -> {
+              if (!fresh) return Future.succeededFuture();
+              metrics.optOut();
+              if (dialogue == null) return Future.succeededFuture();
+              return sender.send(dialogue, confirmation, "system", "opt_out", BigDecimal.ZERO).mapEmpty();
+            }));
+  }
+
+  private Future<Document> close(Document dialogue) {
+    if (dialogue == null || Dialogues.CLOSED.equals(dialogue.getString("state"))) return Future.succeededFuture(dialogue);
+    return dialogues.outcome(dialogue.getString("_id"), OUTCOME, "system", true, clock.instant()).map(closed -> {
+      events.state(closed);
+      events.outcome(closed, "system");
+      return closed;
+    });
+  }
+
+  /** One {@code _id} claim per task, the way dispatchers claim: only a pending, unclaimed entry is ours to skip. */
+  private Future<Void> skipTargets(String address) {
+    return Rx.list(tasks.find().projection(Projections.include("_id"))).compose(all -> {
+      Future<Void> done = Future.succeededFuture();
+      for (Document task : all) done = done.compose(v -> skip(task.getString("_id"), address));
+      return done;
+    });
+  }
+
+  private Future<Void> skip(String taskId, String address) {
+    String entryId = BatchWriter.entryId(taskId, address);
+    return Rx.first(audience.findOneAndUpdate(Filters.eq("_id", entryId), Updates.inc("claims", 1),
+            new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE)))
+        .compose(before -> {
+          if (before == null) return Future.succeededFuture();
+          Object claims = before.get("claims");
+          boolean unclaimed = !(claims instanceof Number n) || n.longValue() == 0;
+          if (!unclaimed || !TargetState.PENDING.wire().equals(before.getString("state"))) return Future.succeededFuture();
+          return Rx.done(audience.updateOne(Filters.eq("_id", entryId), Updates.combine(
+                  Updates.set("state", TargetState.SKIPPED.wire()), Updates.set("reason", REASON),
+                  Updates.set("finishedAt", Date.from(clock.instant())))))
+              .compose(v -> counters.move(taskId, TargetState.PENDING, TargetState.SKIPPED, 1));
+        });
+  }
+}

@@ -1,0 +1,115 @@
+package io.parley.conversation;
+
+import io.parley.channel.Channel;
+import io.parley.channel.ChannelClients;
+import io.parley.channel.OutgoingMessage;
+import io.parley.channel.SendResult;
+import io.parley.dispatch.Scheduler;
+import io.parley.store.Collections;
+import io.parley.store.DocumentStore;
+import io.parley.store.Ids;
+import io.parley.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import org.bson.Document;
+import org.bson.types.Decimal128;
+
+/**
+ * Sends a message into a dialogue through the dialogue's channel and records it: sent with the platform's
+ * id, failed with the reason, or held (the dialogue is then blocked with the platform's reason). Waits the
+ * channel asks for are honoured with the scheduler, up to {@code maxAttempts} tries, with the same message id.
+ */
+final class ReplySender {
+  /** What became of one message. */
+  record Sent(Document dialogue, String messageId, SendResult result) {}
+
+  private final RecentDocuments channels;
+  private final ChannelClients clients;
+  private final Dialogues dialogues;
+  private final DialogueEvents events;
+  private final ConversationMetrics metrics;
+  private final Scheduler scheduler;
+  private final Clock clock;
+  private final int maxAttempts;
+
+  ReplySender(Store store, ChannelClients clients, Dialogues dialogues, DialogueEvents events, ConversationMetrics metrics,
+      Scheduler scheduler, Clock clock, int maxAttempts) {
+    this.channels = new RecentDocuments(new DocumentStore(store, Collections.CHANNELS), AiResponder.SETTINGS_TTL);
+    this.clients = clients;
+    this.dialogues = dialogues;
+    this.events = events;
+    this.metrics = metrics;
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.maxAttempts = maxAttempts;
+  }
+
+  /** Sends {@code text} written by {@code author} ({@code ai} or {@code system}); {@code kind} goes to the channel. */
+  Future<Sent> send(Document dialogue, String text, String author, String kind, BigDecimal cost) {
+    return send(dialogue, text, author, kind, cost, 0);
+  }
+
+  /** Sends a reply that answers the contact's messages up to {@code answers} (recorded in the same write). */
+  Future<Sent> send(Document dialogue, String text, String author, String kind, BigDecimal cost, long answers) {
+    String messageId = Ids.newId();
+    OutgoingMessage out = new OutgoingMessage(messageId, dialogue.getString("_id"), dialogue.getString("contact"), text,
+        Map.of("kind", kind));
+    return channels.find(dialogue.getString("channel"))
+        .map(doc -> doc == null ? Optional.<Channel>empty() : clients.apply(doc))
+        .compose(channel -> channel.isEmpty()
+            ? Future.succeededFuture(new SendResult.Failed("the channel has no client to send with"))
+            : attempt(channel.get(), out, 1))
+        .compose(result -> record(dialogue, out, author, cost, result, answers));
+  }
+
+  private Future<SendResult> attempt(Channel channel, OutgoingMessage out, int number) {
+    return channel.send(out)
+        .recover(err -> Future.succeededFuture(new SendResult.Failed("internal error: " + err)))
+        .compose(result -> {
+          if (!(result instanceof SendResult.RetryLater retry) || number >= maxAttempts) return Future.succeededFuture(result);
+          Promise<SendResult> later = Promise.promise();
+          scheduler.at(clock.instant().plus(retry.delay()), () -> attempt(channel, out, number + 1).onComplete(later));
+          return later.future();
+        });
+  }
+
+  private Future<Sent> record(Document dialogue, OutgoingMessage out, String author, BigDecimal cost, SendResult result,
+      long answers) {
+    String channelId = dialogue.getString("channel");
+    Document m = Dialogues.message(out.messageId(), out.dialogueId(), "out", author, out.text(), clock.instant())
+        .append("cost", new Decimal128(cost));
+    boolean sent = result instanceof SendResult.Accepted;
+    if (result instanceof SendResult.Accepted accepted) {
+      metrics.sent(channelId);
+      m.append("status", "sent").append("platformMessageId", accepted.platformMessageId());
+    } else if (result instanceof SendResult.Held held) {
+      m.append("status", "held").append("failure", held.reason());
+    } else {
+      metrics.failed(channelId);
+      m.append("status", "failed").append("failure", reason(result));
+    }
+    Future<Document> stored = dialogues.appendOutgoing(m, sent, answers).map(d -> d == null ? dialogue : d);
+    return stored.compose(d -> {
+      events.message(d, out.messageId());
+      if (!(result instanceof SendResult.Held held)) return Future.succeededFuture(new Sent(d, out.messageId(), result));
+      return dialogues.state(d.getString("_id"), Dialogues.BLOCKED, held.reason(), clock.instant()).map(blocked -> {
+        metrics.blocked("channel_held");
+        events.state(blocked);
+        events.blocked(blocked);
+        return new Sent(blocked, out.messageId(), result);
+      });
+    });
+  }
+
+  private static String reason(SendResult result) {
+    if (result instanceof SendResult.Failed f) return f.reason();
+    if (result instanceof SendResult.Unreachable u) return "unreachable: " + u.reason();
+    if (result instanceof SendResult.AuthFailed a) return "channel credentials refused: " + a.reason();
+    if (result instanceof SendResult.RetryLater r) return "gave up: " + r.reason();
+    return String.valueOf(result);
+  }
+}

@@ -1,0 +1,193 @@
+package io.parley.conversation;
+
+import com.sun.management.OperatingSystemMXBean;
+import io.parley.support.Http;
+import io.parley.support.TestParley;
+import io.parley.webhook.StandardWebhooks;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Conversations end to end (run by {@code bench/conversations.sh}, not by the test suite): contacts write to
+ * a web channel's signed webhook, Parley routes each message, the scripted responder answers, the reply is
+ * POSTed to a receiver on 127.0.0.1 and stored. Each contact writes again as soon as its reply arrives
+ * (a closed loop of {@code contacts} conversations). The baseline, in the same run and JVM, is a bare Vert.x
+ * server that verifies the same webhook, and POSTs a signed reply with no Parley logic.
+ */
+public final class ConversationBench {
+  /** The contacts' side: sends signed webhooks, receives replies, measures each round trip. */
+  private static final class Load {
+    final Vertx vertx;
+    final WebClient client;
+    final StandardWebhooks signer;
+    final Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    final ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+    final AtomicLong replies = new AtomicLong();
+    final AtomicLong seq = new AtomicLong();
+    volatile String webhookUrl;
+    volatile boolean running = true;
+    volatile boolean measuring;
+
+    Load(Vertx vertx, StandardWebhooks signer) {
+      this.vertx = vertx;
+      this.signer = signer;
+      this.client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(64));
+    }
+
+    void write(String contact) {
+      if (!running) return;
+      Buffer body = new JsonObject().put("from", contact).put("text", "hello " + seq.incrementAndGet())
+          .put("id", "b-" + seq.get()).toBuffer();
+      var request = client.postAbs(webhookUrl).putHeader("Content-Type", "application/json");
+      signer.sign(StandardWebhooks.newMessageId(), body.getBytes()).asMap().forEach(request::putHeader);
+      sentAt.put(contact, System.nanoTime());
+      request.sendBuffer(body).onComplete(ar -> {
+        if (ar.failed() || ar.result().statusCode() != 200) {
+          System.err.println("webhook failed: " + (ar.failed() ? ar.cause() : ar.result().statusCode()));
+        }
+      });
+    }
+
+    void replied(String contact) {
+      Long t0 = sentAt.remove(contact);
+      if (t0 == null) return;
+      if (measuring) {
+        latencies.add(System.nanoTime() - t0);
+        replies.incrementAndGet();
+      }
+      write(contact);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    int contacts = arg(args, 0, 32);
+    int window = arg(args, 1, 20);
+    int warmup = arg(args, 2, 5);
+    System.out.printf("contacts %d (closed loop), warm-up %d s, window %d s, cores %d%n", contacts, warmup, window,
+        Runtime.getRuntime().availableProcessors());
+    String secret = StandardWebhooks.newSecret();
+    Vertx loadVertx = Vertx.vertx();
+    StandardWebhooks signer = StandardWebhooks.forSecret(secret, Clock.systemUTC());
+    Load load = new Load(loadVertx, signer);
+    HttpServer receiver = loadVertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      req.response().putHeader("Content-Type", "application/json").end("{}");
+      load.replied(body.toJsonObject().getString("to"));
+    })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    String receiverUrl = "http://127.0.0.1:" + receiver.actualPort() + "/in";
+
+    System.out.println("| run | replies/s | p50 | p99 | CPU (cores) |");
+    System.out.println("| --- | --- | --- | --- | --- |");
+    Result bare = baseline(load, signer, receiverUrl, contacts, window, warmup);
+    System.out.println(bare.row("bare Vert.x (verify, parse, signed POST)"));
+    Result parley = parley(load, secret, receiverUrl, contacts, window, warmup);
+    System.out.println(parley.row("Parley (route, store, scripted reply, POST, store)"));
+    System.out.printf("Parley / baseline: %.0f%%%n", 100.0 * parley.rate() / bare.rate());
+    loadVertx.close();
+    System.exit(0);
+  }
+
+  private static Result baseline(Load load, StandardWebhooks signer, String receiverUrl, int contacts, int window,
+      int warmup) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    WebClient out = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(64));
+    HttpServer server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      signer.verify(body.getBytes(), req.getHeader("webhook-id"), req.getHeader("webhook-timestamp"),
+          req.getHeader("webhook-signature"));
+      JsonObject in = body.toJsonObject();
+      req.response().putHeader("Content-Type", "application/json").end("{\"status\":\"accepted\"}");
+      Buffer reply = new JsonObject().put("dialogueId", "d").put("to", in.getString("from")).put("text", "Thanks!").toBuffer();
+      var request = out.postAbs(receiverUrl).putHeader("Content-Type", "application/json");
+      signer.sign(StandardWebhooks.newMessageId(), reply.getBytes()).asMap().forEach(request::putHeader);
+      request.sendBuffer(reply);
+    })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Result r = run(load, "http://127.0.0.1:" + server.actualPort() + "/webhooks", "base-", contacts, window, warmup);
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return r;
+  }
+
+  private static Result parley(Load load, String secret, String receiverUrl, int contacts, int window, int warmup)
+      throws Exception {
+    try (TestParley parley = TestParley.start(TestParley.tempDir(),
+        Map.of("dispatch.enabled", "false", "conversation.burstWindowMillis", "0"), Clock.systemUTC())) {
+      Http http = parley.http();
+      String channel = created(http, "/api/channels", new JsonObject().put("type", "web").put("name", "bench")
+          .put("settings", new JsonObject().put("callbackUrl", receiverUrl).put("secret", secret)));
+      String manager = created(http, "/api/managers", new JsonObject().put("name", "Anna").put("persona", "Brief"));
+      String ai = created(http, "/api/ai-profiles", new JsonObject().put("name", "Bot").put("provider", "scripted")
+          .put("scripted", new JsonObject().put("rules", new JsonArray()
+                  .add(new JsonObject().put("pattern", "price").put("reply", "It is free.")))
+              .put("fallback", "Thanks, {{manager}} here!")));
+      String task = created(http, "/api/tasks", new JsonObject().put("name", "bench").put("type", "web")
+          .put("format", "incoming").put("channels", new JsonArray().add(channel)).put("managers", new JsonArray().add(manager))
+          .put("ai", ai).put("spendLimitPerDialogue", "1"));
+      http.post("/api/tasks/" + task + "/start", TestParley.ADMIN, null);
+      return run(load, "http://127.0.0.1:" + parley.port() + "/webhooks/web/" + channel, "contact-", contacts, window, warmup);
+    }
+  }
+
+  private static Result run(Load load, String url, String prefix, int contacts, int window, int warmup) throws Exception {
+    load.webhookUrl = url;
+    load.latencies.clear();
+    load.replies.set(0);
+    load.measuring = false;
+    load.running = true;
+    load.sentAt.clear();
+    for (int i = 0; i < contacts; i++) {
+      String contact = prefix + i;
+      load.vertx.runOnContext(v -> load.write(contact));
+    }
+    TimeUnit.SECONDS.sleep(warmup);
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long cpu0 = os.getProcessCpuTime();
+    long t0 = System.nanoTime();
+    load.measuring = true;
+    TimeUnit.SECONDS.sleep(window);
+    load.measuring = false;
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double cpu = (os.getProcessCpuTime() - cpu0) / 1e9 / seconds;
+    load.running = false;
+    TimeUnit.SECONDS.sleep(1);
+    List<Long> sorted = new ArrayList<>(load.latencies);
+    Collections.sort(sorted);
+    return new Result(load.replies.get() / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), cpu);
+  }
+
+  private record Result(double rate, double p50, double p99, double cpu) {
+    String row(String name) {
+      return String.format("| %s | %.0f | %.1f ms | %.1f ms | %.2f |", name, rate, p50, p99, cpu);
+    }
+  }
+
+  private static double percentile(List<Long> sorted, double p) {
+    if (sorted.isEmpty()) return Double.NaN;
+    int i = (int) Math.min(sorted.size() - 1, Math.max(0, Math.ceil(p * sorted.size()) - 1));
+    return sorted.get(i) / 1e6;
+  }
+
+  private static String created(Http http, String path, JsonObject body) {
+    Http.Response r = http.post(path, TestParley.ADMIN, body);
+    if (r.status() != 201) throw new IllegalStateException(path + ": " + r);
+    return r.json().getString("id");
+  }
+
+  private static int arg(String[] args, int i, int fallback) {
+    return args.length > i ? Integer.parseInt(args[i]) : fallback;
+  }
+
+}

@@ -1,0 +1,71 @@
+package io.parley.conversation;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+
+/**
+ * An OpenAI-compatible {@code POST /v1/chat/completions} on 127.0.0.1 answering in the real response shape
+ * ({@code choices[0].message.content}, {@code tool_calls}, {@code usage}); what it answers is up to the test.
+ */
+final class FakeChatCompletions {
+  /** One request as received: its Authorization header and JSON body. */
+  record Call(String authorization, JsonObject body) {
+    String lastUserText() {
+      JsonArray messages = body.getJsonArray("messages");
+      return messages.getJsonObject(messages.size() - 1).getString("content");
+    }
+  }
+
+  final List<Call> calls = new CopyOnWriteArrayList<>();
+  volatile BiConsumer<Call, HttpServerRequest> answer = (call, req) -> ok(req, "Hello!", null, 10, 5);
+  private HttpServer server;
+
+  Future<FakeChatCompletions> start(Vertx vertx) {
+    return vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      if (!req.path().equals("/v1/chat/completions")) {
+        req.response().setStatusCode(404).end();
+        return;
+      }
+      Call call = new Call(req.getHeader("Authorization"), body.toJsonObject());
+      calls.add(call);
+      answer.accept(call, req);
+    })).listen(0, "127.0.0.1").map(s -> {
+      server = s;
+      return this;
+    });
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + server.actualPort() + "/v1";
+  }
+
+  /** A 200 completion; {@code outcome} non-null adds a {@code declare_outcome} tool call. */
+  static void ok(HttpServerRequest req, String content, String outcome, long promptTokens, long completionTokens) {
+    JsonObject message = new JsonObject().put("role", "assistant").put("content", content).putNull("refusal");
+    if (outcome != null) {
+      message.put("tool_calls", new JsonArray().add(new JsonObject().put("id", "call_abc123").put("type", "function")
+          .put("function", new JsonObject().put("name", "declare_outcome")
+              .put("arguments", new JsonObject().put("outcome", outcome).encode()))));
+    }
+    JsonObject body = new JsonObject().put("id", "chatcmpl-123").put("object", "chat.completion").put("created", 1741569952)
+        .put("model", "gpt-4o-mini-2024-07-18")
+        .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("message", message).putNull("logprobs")
+            .put("finish_reason", outcome != null ? "tool_calls" : "stop")))
+        .put("usage", new JsonObject().put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
+            .put("total_tokens", promptTokens + completionTokens));
+    req.response().putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
+  static void error(HttpServerRequest req, int status, String retryAfter) {
+    if (retryAfter != null) req.response().putHeader("Retry-After", retryAfter);
+    req.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("error", new JsonObject().put("message", "try later").put("type", "server_error")).encode());
+  }
+}

@@ -1,0 +1,189 @@
+package io.parley.conversation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.parley.store.Collections;
+import io.parley.support.Poll;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Contacts who write first to an incoming task, answered by the scripted responder through the web channel. */
+class ScriptedConversationTest {
+  static ConversationRig rig;
+  static String anna;
+  static String boris;
+  static String task;
+
+  @BeforeAll
+  static void start() {
+    rig = new ConversationRig(Map.of());
+    anna = rig.manager("Anna", "Friendly and brief.");
+    boris = rig.manager("Boris", "Formal.");
+    String ai = rig.scripted(new JsonArray()
+            .add(ConversationRig.rule("yes|call me", "Great, {{manager}} will call you.", "success"))
+            .add(ConversationRig.rule("not interested", "Sorry to bother you.", "not_interested"))
+            .add(ConversationRig.rule("price", "It is free, {{address}}.", null)),
+        "Hi, this is {{manager}}. Would you like to join the webinar?");
+    task = rig.task("incoming", List.of(anna, boris), ai, new JsonObject());
+  }
+
+  @AfterAll
+  static void stop() {
+    rig.close();
+  }
+
+  @Test
+  void aContactWhoWritesFirstGetsADialogueAndAnAnswerInThePersona() {
+    rig.writeAndRoute("walk-in-1", "Hello there");
+    Document d = rig.dialogue("walk-in-1");
+    assertNotNull(d);
+    assertEquals("incoming", d.getString("origin"));
+    assertEquals(task, d.getString("task"));
+    assertEquals("open", d.getString("state"));
+    assertTrue(List.of(anna, boris).contains(d.getString("manager")));
+    List<Document> stored = rig.messages(d.getString("_id"));
+    assertEquals(1, stored.size());
+    assertEquals("contact", stored.get(0).getString("author"));
+    assertEquals("in", stored.get(0).getString("direction"));
+    assertTrue(rig.repliesTo("walk-in-1").isEmpty(), "nothing is answered before the burst window passed");
+
+    rig.scheduler.advance(Duration.ofSeconds(3));
+    JsonObject reply = rig.awaitReplies("walk-in-1", 1).get(0);
+    String name = d.getString("manager").equals(anna) ? "Anna" : "Boris";
+    assertEquals("Hi, this is " + name + ". Would you like to join the webinar?", reply.getString("text"));
+    assertEquals(d.getString("_id"), reply.getString("dialogueId"));
+    List<Document> after = Poll.until("the reply to be stored", Duration.ofSeconds(10),
+        () -> rig.messages(d.getString("_id")), m -> m.size() == 2);
+    Document out = after.get(1);
+    assertEquals("ai", out.getString("author"));
+    assertEquals("out", out.getString("direction"));
+    assertEquals("sent", out.getString("status"));
+    assertNotNull(out.getString("platformMessageId"));
+    assertTrue(rig.db.find(Collections.TASKS, task).get("stats", Document.class).get("dialogues", Number.class).longValue() >= 1,
+        "the task counts the dialogue");
+  }
+
+  @Test
+  void newDialoguesAreSpreadAmongTheManagersInTurn() {
+    rig.writeAndRoute("turn-1", "hi");
+    rig.writeAndRoute("turn-2", "hi");
+    assertNotEquals(rig.dialogue("turn-1").getString("manager"), rig.dialogue("turn-2").getString("manager"));
+  }
+
+  @Test
+  void aBurstIsAnsweredOnceTogether() {
+    rig.writeAndRoute("burst-1", "Hello");
+    rig.writeAndRoute("burst-1", "what is the price?");
+    rig.writeAndRoute("burst-1", "and when?");
+    rig.scheduler.advance(Duration.ofSeconds(3));
+    List<JsonObject> replies = rig.awaitReplies("burst-1", 1);
+    assertEquals("It is free, burst-1.", replies.get(0).getString("text"), "the rule saw the whole burst");
+
+    rig.writeAndRoute("burst-1", "ok thanks");
+    rig.scheduler.advance(Duration.ofSeconds(3));
+    rig.awaitReplies("burst-1", 2);
+    Document d = Poll.until("the second burst to be marked answered", Duration.ofSeconds(10), () -> rig.dialogue("burst-1"),
+        dialogue -> dialogue.get("answeredSeq", Number.class).longValue() == 4);
+    assertEquals(2, rig.repliesTo("burst-1").size(), "three messages then one: two answers");
+    assertEquals(4L, d.get("inSeq", Number.class).longValue());
+    assertEquals(6, rig.messages(d.getString("_id")).size());
+  }
+
+  @Test
+  void aMessageInsideTheWindowPostponesTheAnswer() {
+    rig.writeAndRoute("late-1", "Hello");
+    rig.scheduler.advance(Duration.ofSeconds(2));
+    rig.writeAndRoute("late-1", "price?");
+    rig.scheduler.advance(Duration.ofSeconds(1));
+    rig.scheduler.advance(Duration.ofSeconds(2));
+    List<JsonObject> replies = rig.awaitReplies("late-1", 1);
+    assertEquals("It is free, late-1.", replies.get(0).getString("text"));
+  }
+
+  @Test
+  void aRuleWithAnOutcomeAnswersThenClosesTheDialogue() {
+    rig.outcomes.clear();
+    rig.writeAndRoute("yes-1", "Yes, call me tomorrow");
+    rig.scheduler.advance(Duration.ofSeconds(3));
+    JsonObject event = ConversationRig.next(rig.outcomes);
+    Document d = rig.dialogue("yes-1");
+    assertEquals(d.getString("_id"), event.getString("dialogueId"));
+    assertEquals(task, event.getString("taskId"));
+    assertEquals(rig.channel, event.getString("channelId"));
+    assertEquals("yes-1", event.getString("contact"));
+    assertEquals("success", event.getString("outcome"));
+    assertEquals(true, event.getBoolean("closed"));
+    assertEquals("ai", event.getString("by"));
+    assertNotNull(event.getString("at"));
+    assertTrue(rig.repliesTo("yes-1").get(0).getString("text").endsWith("will call you."));
+    assertEquals("closed", d.getString("state"));
+    assertEquals("success", d.getString("outcome"));
+
+    rig.writeAndRoute("yes-1", "hello again?");
+    rig.scheduler.advance(Duration.ofSeconds(3));
+    assertEquals(1, rig.repliesTo("yes-1").size(), "a closed dialogue only stores");
+    assertEquals(3, rig.messages(d.getString("_id")).size());
+  }
+
+  @Test
+  void aReplyTheReceiverRefusesIsRecordedAsFailedWithTheReason() {
+    var normal = rig.answer;
+    rig.answer = ctx -> {
+      if ("refused-1".equals(ctx.body().asJsonObject().getString("to"))) ctx.response().setStatusCode(400).end("no such visitor");
+      else normal.accept(ctx);
+    };
+    try {
+      rig.writeAndRoute("refused-1", "hello");
+      rig.scheduler.advance(Duration.ofSeconds(3));
+      rig.awaitReplies("refused-1", 1);
+      String id = rig.dialogue("refused-1").getString("_id");
+      Document out = Poll.until("the failure to be recorded", Duration.ofSeconds(10), () -> rig.messages(id),
+          m -> m.size() == 2).get(1);
+      assertEquals("failed", out.getString("status"));
+      assertEquals("receiver refused (400): no such visitor", out.getString("failure"));
+      assertEquals("open", rig.dialogue("refused-1").getString("state"));
+    } finally {
+      rig.answer = normal;
+    }
+  }
+
+  @Test
+  void aHumanDialogueGoesToTheManagersFeedNotTheAi() {
+    rig.writeAndRoute("human-1", "first");
+    Document d = rig.dialogue("human-1");
+    rig.db.update(Collections.DIALOGUES, d.getString("_id"), new Document("$set", new Document("state", "human")));
+    rig.updates.clear();
+    rig.writeAndRoute("human-1", "is anybody there?");
+    JsonObject update = ConversationRig.next(rig.updates);
+    assertEquals(d.getString("_id"), update.getString("dialogueId"));
+    assertEquals("message", update.getString("kind"));
+    assertEquals(d.getString("manager"), update.getString("manager"));
+    rig.scheduler.advance(Duration.ofSeconds(3));
+    rig.writeAndRoute("control-1", "hi");
+    rig.scheduler.advance(Duration.ofSeconds(3));
+    rig.awaitReplies("control-1", 1);
+    assertTrue(rig.repliesTo("human-1").isEmpty());
+  }
+
+  @Test
+  void aChannelNoRunningTaskAnswersStoresTheMessageOnly() {
+    String idle = rig.created("/api/channels", new JsonObject().put("type", "web").put("name", "idle")
+        .put("settings", new JsonObject().put("callbackUrl", rig.receiver.url("/in")).put("secret", ConversationRig.SECRET)));
+    long before = rig.routed();
+    assertEquals(200, rig.write(idle, "stranger-1", "hello?"));
+    Poll.until("the message to be routed", Duration.ofSeconds(20), rig::routed, n -> n > before);
+    assertNull(rig.db.find(Collections.DIALOGUE_KEYS, idle + ":stranger-1"));
+    assertEquals(1L, rig.db.count(Collections.INBOUND, new Document("channel", idle)));
+  }
+}

@@ -1,0 +1,125 @@
+package io.parley.conversation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.parley.App;
+import io.parley.store.Collections;
+import io.parley.support.Poll;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.bson.Document;
+import org.bson.types.Decimal128;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The spend cap: every call costs exactly 1.00 USD (10 completion tokens at 0.10, prompts free, at most 10
+ * completion tokens), the cap is 2.00. Bursts are answered at once (window 0) so calls can overlap.
+ */
+class SpendCapTest {
+  static ConversationRig rig;
+  static FakeChatCompletions model;
+  static final List<HttpServerRequest> held = new CopyOnWriteArrayList<>();
+  static volatile boolean hold;
+
+  @BeforeAll
+  static void start() {
+    rig = new ConversationRig(Map.of("conversation.burstWindowMillis", "0"));
+    model = ConversationRig.await(new FakeChatCompletions().start(rig.parley.parley().app().vertx())
+        .toCompletionStage().toCompletableFuture());
+    model.answer = (call, req) -> {
+      if (hold) held.add(req);
+      else FakeChatCompletions.ok(req, "Reply to " + call.lastUserText(), null, 0, 10);
+    };
+    String ai = rig.created("/api/ai-profiles", new JsonObject().put("name", "priced").put("provider", "openai")
+        .put("openai", new JsonObject().put("baseUrl", model.baseUrl()).put("model", "m").put("maxCompletionTokens", 10)
+            .put("prices", new JsonObject().put("promptPerMillion", "0").put("completionPerMillion", "100000"))));
+    rig.task("incoming", List.of(rig.manager("Anna", "")), ai, new JsonObject().put("spendLimitPerDialogue", "2.00"));
+  }
+
+  @AfterAll
+  static void stop() {
+    rig.close();
+  }
+
+  static BigDecimal spend(Document dialogue) {
+    return ((Decimal128) dialogue.get("spend")).bigDecimalValue();
+  }
+
+  @Test
+  void theReplyThatReachesTheCapExactlyIsSentAndTheDialogueIsBlocked() {
+    rig.blocked.clear();
+    rig.writeAndRoute("cap-1", "one");
+    rig.awaitReplies("cap-1", 1);
+    rig.writeAndRoute("cap-1", "two");
+    rig.awaitReplies("cap-1", 2);
+    JsonObject event = ConversationRig.next(rig.blocked);
+    Document d = rig.dialogue("cap-1");
+    assertEquals(d.getString("_id"), event.getString("dialogueId"));
+    assertEquals("spend cap reached", event.getString("reason"));
+    assertEquals(d.getString("manager"), event.getString("manager"));
+    assertEquals("blocked", d.getString("state"));
+    assertEquals(0, new BigDecimal("2.00").compareTo(spend(d)), "exactly at the cap: " + spend(d));
+
+    int calls = model.calls.size();
+    rig.writeAndRoute("cap-1", "three");
+    assertEquals(calls, model.calls.size(), "no call once blocked");
+    assertEquals(2, rig.repliesTo("cap-1").size());
+    assertEquals(5, rig.messages(d.getString("_id")).size(), "the third message is stored");
+  }
+
+  @Test
+  void overlappingRepliesNeverSpendPastTheCap() {
+    hold = true;
+    try {
+      rig.writeAndRoute("race-1", "first");
+      Poll.until("the first call", Duration.ofSeconds(10), held::size, n -> n == 1);
+      rig.writeAndRoute("race-1", "second");
+      Poll.until("the second call, while the first is in flight", Duration.ofSeconds(10), held::size, n -> n == 2);
+      rig.writeAndRoute("race-1", "third");
+      Document blocked = Poll.until("the third to be refused", Duration.ofSeconds(10), () -> rig.dialogue("race-1"),
+          d -> "blocked".equals(d.getString("state")));
+      assertEquals("spend cap reached", blocked.getString("stateReason"));
+      assertEquals(2, held.size(), "no third call");
+    } finally {
+      hold = false;
+    }
+    for (HttpServerRequest req : held) {
+      FakeChatCompletions.ok(req, "late reply", null, 0, 10);
+    }
+    rig.awaitReplies("race-1", 2);
+    Document d = Poll.until("both calls to settle", Duration.ofSeconds(10), () -> rig.dialogue("race-1"),
+        x -> x.get("answeredSeq", Number.class).longValue() >= 2);
+    assertEquals(0, new BigDecimal("2.00").compareTo(spend(d)), spend(d).toPlainString());
+  }
+
+  @Test
+  void concurrentReservationsNeverGrantMoreThanFits() throws Exception {
+    App app = rig.parley.parley().app();
+    rig.db.insert(Collections.DIALOGUES, new Document("_id", "spend-race").append("spend", new Decimal128(BigDecimal.ZERO))
+        .append("createdAt", new Date()));
+    SpendCap cap = new SpendCap(app.store());
+    Promise<List<Boolean>> all = Promise.promise();
+    app.vertx().getOrCreateContext().runOnContext(v -> {
+      List<Future<Boolean>> tries = new ArrayList<>();
+      for (int i = 0; i < 40; i++) tries.add(cap.reserve("spend-race", new BigDecimal("0.25"), new BigDecimal("2.50")));
+      Future.all(tries).map(f -> f.<Boolean>list()).onComplete(all);
+    });
+    List<Boolean> granted = all.future().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    long n = granted.stream().filter(g -> g).count();
+    BigDecimal spent = spend(rig.db.find(Collections.DIALOGUES, "spend-race"));
+    assertTrue(n >= 1 && n <= 10, n + " reservations granted");
+    assertEquals(0, new BigDecimal("0.25").multiply(BigDecimal.valueOf(n)).compareTo(spent), "spend " + spent + " for " + n);
+  }
+}
