@@ -6,6 +6,7 @@ import com.mongodb.client.model.PushOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
+import io.parley.dialogue.DialogueActivity;
 import io.parley.store.Collections;
 import io.parley.store.DuplicateKey;
 import io.parley.store.Rx;
@@ -71,8 +72,13 @@ final class Dialogues {
         .append("status", "received");
     return Rx.done(messages.insertOne(message)).map(true)
         .recover(err -> DuplicateKey.is(err) ? Future.succeededFuture(false) : Future.failedFuture(err))
-        .compose(fresh -> !fresh ? find(dialogueId) : update(dialogueId, Updates.combine(Updates.inc("inSeq", 1L),
-            Updates.set("lastInAt", Date.from(at)), Updates.set("lastMessageAt", Date.from(at)), remember("contact", text))));
+        .compose(fresh -> {
+          if (!fresh) return find(dialogueId);
+          List<Bson> changes = new ArrayList<>(List.of(Updates.inc("inSeq", 1L), Updates.set("lastInAt", Date.from(at)),
+              remember("contact", text)));
+          changes.addAll(DialogueActivity.changes(message)); // what the managers' list shows
+          return update(dialogueId, Updates.combine(changes));
+        });
   }
 
   /**
@@ -86,7 +92,7 @@ final class Dialogues {
     List<Bson> changes = new ArrayList<>();
     if (answers > 0) changes.add(Updates.max("answeredSeq", answers));
     if (sent) {
-      changes.add(Updates.set("lastMessageAt", m.getDate("createdAt")));
+      changes.addAll(DialogueActivity.changes(m));
       changes.add(remember(m.getString("author"), m.getString("text")));
     }
     return stored.compose(v -> changes.isEmpty() ? find(dialogueId) : update(dialogueId, Updates.combine(changes)));

@@ -29,6 +29,14 @@ public final class DialogueActivity {
 
   /** Records that {@code message} (a stored {@code messages} document) belongs to its dialogue's history. */
   public Future<Void> stored(Document message) {
+    return Rx.done(dialogues.updateOne(Filters.eq("_id", message.getString("dialogue")), Updates.combine(changes(message))));
+  }
+
+  /**
+   * The dialogue updates that record {@code message}, for writers that change the dialogue in the same
+   * write (they must not set {@code lastMessageAt} themselves).
+   */
+  public static List<Bson> changes(Document message) {
     Date at = message.getDate("createdAt");
     String text = message.getString("text");
     Document last = new Document("id", message.getString("_id"))
@@ -42,6 +50,18 @@ public final class DialogueActivity {
       updates.add(Updates.max("lastIncomingAt", at));
     }
     if ("manager".equals(message.getString("author"))) updates.add(Updates.max("lastManagerReplyAt", at));
+    return updates;
+  }
+
+  /**
+   * A manager's reply was stored: besides what {@link #stored} records, it answers the contact's messages so
+   * far (the AI, given the dialogue back, does not answer them again) and joins the AI's context.
+   */
+  public Future<Void> managerReplied(Document dialogue, Document message, int history) {
+    List<Bson> updates = new ArrayList<>(changes(message));
+    updates.add(Updates.max("answeredSeq", dialogue.get("inSeq") instanceof Number n ? n.longValue() : 0L));
+    updates.add(Updates.pushEach("recent", List.of(new Document("author", "manager").append("text", message.getString("text"))),
+        new com.mongodb.client.model.PushOptions().slice(-history)));
     return Rx.done(dialogues.updateOne(Filters.eq("_id", message.getString("dialogue")), Updates.combine(updates)));
   }
 

@@ -151,7 +151,13 @@ public final class DialogueService {
       boolean capped = capReached(d, task);
       return transition(d, List.of(DialogueState.HUMAN), capped ? DialogueState.BLOCKED : DialogueState.OPEN,
           capped ? "spend cap reached" : null, viewer, now);
-    })).map(DialogueMapper::summary);
+    })).map(updated -> {
+      // messages the manager left unanswered are the AI's again
+      if (DialogueState.OPEN.wire().equals(updated.getString("state"))) {
+        app.vertx().eventBus().send(io.parley.EventAddresses.REPLY_DUE, new JsonObject().put("dialogueId", id));
+      }
+      return DialogueMapper.summary(updated);
+    });
   }
 
   Future<JsonObject> close(Viewer viewer, String id, String outcome) {

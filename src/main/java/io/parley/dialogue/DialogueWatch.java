@@ -46,6 +46,8 @@ public final class DialogueWatch extends VerticleBase {
     service = new DialogueService(app);
     events = new DialogueEvents(vertx.eventBus());
     timer = vertx.setPeriodic(settings.watchSeconds() * 1000L, t -> check());
+    vertx.eventBus().<io.vertx.core.json.JsonObject>localConsumer(io.parley.EventAddresses.DIALOGUE_OUTCOME,
+        m -> succeeded(m.body()));
     return Future.succeededFuture();
   }
 
@@ -53,6 +55,20 @@ public final class DialogueWatch extends VerticleBase {
   public Future<?> stop() {
     if (timer >= 0) vertx.cancelTimer(timer);
     return Future.succeededFuture();
+  }
+
+  /**
+   * Counts a dialogue that ended with {@code success} in its task's {@code stats.succeeded}, once per dialogue
+   * however often the outcome is seen: a marker document {@code succeeded:<dialogueId>} is inserted first.
+   */
+  private void succeeded(io.vertx.core.json.JsonObject e) {
+    if (!"success".equals(e.getString("outcome")) || e.getString("taskId") == null) return;
+    Document marker = new Document("_id", "succeeded:" + e.getString("dialogueId")).append("at", new Date());
+    new DocumentStore(app.store(), Collections.MANAGER_TASK_ACTIONS).insert(marker)
+        .compose(v -> tasks.update(e.getString("taskId"), com.mongodb.client.model.Updates.inc("stats.succeeded", 1L)))
+        .onFailure(err -> {
+          if (!io.parley.store.DuplicateKey.is(err)) log.warn("Could not count the success of {}", e.getString("dialogueId"), err);
+        });
   }
 
   /** One round of both checks; rounds never overlap. */
@@ -96,6 +112,10 @@ public final class DialogueWatch extends VerticleBase {
         .map(updated -> {
           if (updated != null) {
             events.state(updated, now);
+            if (DialogueState.OPEN.wire().equals(updated.getString("state"))) {
+              vertx.eventBus().send(io.parley.EventAddresses.REPLY_DUE, new io.vertx.core.json.JsonObject()
+                  .put("dialogueId", updated.getString("_id")));
+            }
             if (DialogueState.BLOCKED.wire().equals(updated.getString("state"))) events.blocked(updated, now);
           }
           return null;

@@ -63,7 +63,9 @@ final class ReplySender {
               return messages.delete(id).compose(v -> Future.failedFuture(ApiError.conflict("held",
                   "the channel cannot send this now: " + held.reason(), null)));
             }
-            return record(id, result, 1).compose(stored -> activity.stored(stored).map(stored))
+            return record(id, result, 1)
+                .compose(stored -> activity.managerReplied(dialogue, stored, app.config().conversation().historyMessages())
+                    .map(stored))
                 .map(stored -> {
                   events.message(dialogue, id, now);
                   if (result instanceof SendResult.RetryLater later) retry(channel, out, 2, later.delay());
