@@ -6,21 +6,7 @@ const AUTHORS = { contact: 'Contact', ai: 'AI', manager: 'Manager', system: 'Sys
 const list = document.getElementById('dialogues');
 const stateFilter = document.getElementById('inbox-state');
 let selected = new URLSearchParams(location.search).get('dialogue');
-let available = true;
-
-/** A 404 naming no resource means this Parley does not serve the dialogue API at all. */
-function unavailable(e) {
-  if (e.status === 404 && /^no such resource/.test(e.message)) {
-    available = false;
-    document.getElementById('inbox').hidden = true;
-    document.getElementById('unavailable').hidden = false;
-    return true;
-  }
-  return false;
-}
-
 async function refreshList() {
-  if (!available) return;
   const params = new URLSearchParams();
   if (stateFilter.value) params.set('state', stateFilter.value);
   try {
@@ -32,7 +18,7 @@ async function refreshList() {
     el('span', { class: 'muted', text: d.lastMessage ? `${AUTHORS[d.lastMessage.author] || d.lastMessage.author}: ${d.lastMessage.text}` : formatDate(d.lastMessageAt) })))));
     document.getElementById('no-dialogues').hidden = items.length > 0;
   } catch (e) {
-    if (!unavailable(e)) notify('Could not load the dialogues: ' + e.message, 'error');
+    notify('Could not load the dialogues: ' + e.message, 'error');
   }
 }
 
@@ -45,7 +31,7 @@ async function open(id) {
 }
 
 async function refreshChat() {
-  if (!available || !selected) return;
+  if (!selected) return;
   try {
     const d = await api('GET', '/api/dialogues/' + selected);
     render(d);
@@ -54,7 +40,7 @@ async function refreshChat() {
       await refreshList();
     }
   } catch (e) {
-    if (!unavailable(e)) notify('Could not load the dialogue: ' + e.message, 'error');
+    notify('Could not load the dialogue: ' + e.message, 'error');
   }
 }
 

@@ -191,9 +191,9 @@ async function deliveries(integration, slot) {
       el('tbody', {}, items.map(d => el('tr', {},
         el('td', { 'data-label': 'When', text: d.createdAt ? new Date(d.createdAt).toLocaleString() : '' }),
         el('td', { 'data-label': 'Event', text: d.event || '' }),
-        el('td', { 'data-label': 'State', text: d.state || d.status || '' }),
+        el('td', { 'data-label': 'State', text: d.status || '' }),
         el('td', { 'data-label': 'Attempts', text: String(d.attempts ?? '') }),
-        el('td', { 'data-label': 'Last answer', text: d.lastError || d.lastStatus || '' }),
+        el('td', { 'data-label': 'Last answer', text: [d.lastStatusCode ? 'HTTP ' + d.lastStatusCode : '', d.reason || ''].filter(Boolean).join(' · ') }),
         el('td', {}, el('button', { type: 'button', class: 'small', text: 'Redeliver', onclick: async () => {
           try {
             await api('POST', `/api/integrations/${integration.id}/deliveries/${d.id}/redeliver`);

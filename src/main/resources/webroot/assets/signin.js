@@ -25,7 +25,7 @@ form.addEventListener('submit', async event => {
   }
   let home = '/tasks';
   if (response.status === 403) {
-    // Not a marketer: a manager's token reaches the dialogues (served or not), an integration's does not.
+    // Not a marketer: a manager's token reaches the dialogues, an integration's does not.
     const dialogues = await fetch('/api/dialogues', { headers: { Authorization: 'Bearer ' + value } }).catch(() => null);
     if (!dialogues || dialogues.status === 403) {
       showError(form, { field: 'token', message: 'This token is valid, but these pages need a marketer, manager or admin token.' });

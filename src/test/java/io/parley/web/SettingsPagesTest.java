@@ -122,7 +122,7 @@ class SettingsPagesTest {
       integration.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Create")).click();
       assertThat(page.locator("[data-secret]")).containsText("whsec_");
       page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Deliveries CRM")).click();
-      assertThat(page.getByText("The delivery log is not available on this Parley version yet.")).isVisible();
+      assertThat(page.getByText("Nothing has been sent to this integration yet.")).isVisible();
       s.screenshot("settings-integrations");
 
       page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Tokens")).click();

@@ -52,8 +52,9 @@ class CallbackWiringTest {
       Poll.until("delivered in the log", Duration.ofSeconds(10),
           () -> parley.http().get("/api/integrations/" + created.json().getString("id") + "/deliveries", marketer).items(),
           items -> items.size() == 1 && "delivered".equals(items.getJsonObject(0).getString("status")));
-      String metrics = parley.http().get("/metrics", null).body();
-      assertTrue(metrics.contains("parley_callbacks_attempts_total{result=\"delivered\"} 1.0"), metrics);
+      // the attempt is counted just after it is stored: wait for the count rather than race it
+      Poll.until("the attempt counted", Duration.ofSeconds(10), () -> parley.http().get("/metrics", null).body(),
+          metrics -> metrics.contains("parley_callbacks_attempts_total{result=\"delivered\"} 1.0"));
       assertEquals(List.of(got.id()), List.of(new Fixtures(parley).find(Collections.DELIVERIES, got.id()).getString("_id")));
     }
   }
