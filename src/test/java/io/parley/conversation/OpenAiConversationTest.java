@@ -119,12 +119,12 @@ class OpenAiConversationTest {
     rig.writeAndRoute("gpt-4", "hello #flaky");
     rig.scheduler.advance(Duration.ofSeconds(3));
     Poll.until("the 429", Duration.ofSeconds(10), () -> attempts.get("hello #flaky"), n -> n != null && n.get() == 1);
-    Poll.until("the retry to be scheduled", Duration.ofSeconds(10), rig.scheduler::pending, n -> n > 0);
+    Poll.until("the retry to be scheduled", Duration.ofSeconds(10), rig.scheduler::size, n -> n > 0);
     rig.scheduler.advance(Duration.ofSeconds(6));
     assertEquals(1, attempts.get("hello #flaky").get(), "Retry-After: 7 is honoured");
     rig.scheduler.advance(Duration.ofSeconds(1));
     Poll.until("the 500", Duration.ofSeconds(10), () -> attempts.get("hello #flaky").get(), n -> n == 2);
-    Poll.until("the backoff to be scheduled", Duration.ofSeconds(10), rig.scheduler::pending, n -> n > 0);
+    Poll.until("the backoff to be scheduled", Duration.ofSeconds(10), rig.scheduler::size, n -> n > 0);
     rig.scheduler.advance(Duration.ofSeconds(2));
     assertEquals("Hello from the model", rig.awaitReplies("gpt-4", 1).get(0).getString("text"));
     assertEquals("open", rig.dialogue("gpt-4").getString("state"));
@@ -138,7 +138,7 @@ class OpenAiConversationTest {
     for (int n = 1; n < 3; n++) {
       int seen = n;
       Poll.until("attempt " + n, Duration.ofSeconds(10), () -> attempts.get("anyone? #down"), a -> a != null && a.get() == seen);
-      Poll.until("the retry to be scheduled", Duration.ofSeconds(10), rig.scheduler::pending, p -> p > 0);
+      Poll.until("the retry to be scheduled", Duration.ofSeconds(10), rig.scheduler::size, p -> p > 0);
       rig.scheduler.advance(Duration.ofSeconds(10));
     }
     Document d = Poll.until("the hand-over", Duration.ofSeconds(10), () -> rig.dialogue("gpt-5"),

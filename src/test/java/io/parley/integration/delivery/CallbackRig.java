@@ -1,5 +1,6 @@
 package io.parley.integration.delivery;
 
+import io.parley.support.StepScheduler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.parley.App;
