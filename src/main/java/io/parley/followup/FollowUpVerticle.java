@@ -47,7 +47,7 @@ public final class FollowUpVerticle extends VerticleBase {
     bus.<JsonObject>consumer(EventAddresses.CALLBACK_GAVE_UP, m -> handle("gave-up", failures.gaveUp(m.body())));
     OutcomeRunner outcomes = new OutcomeRunner(app, tasks, new Assignees(app.store(), tasks), events);
     bus.<JsonObject>localConsumer(EventAddresses.DIALOGUE_OUTCOME, m -> handle("dialogue outcome",
-        outcomes.runForDialogue(m.body().getString("dialogueId"), m.body().getString("outcome"))));
+        outcomes.runForDialogue(m.body().getString("dialogueId"), m.body().getString("outcome"), m.body().getString("by"))));
     long period = app.config().followUps().checkSeconds() * 1000L;
     vertx.setPeriodic(period, period, id -> handle("quiet-dialogue check", quiet.check().mapEmpty()));
     return Future.succeededFuture();

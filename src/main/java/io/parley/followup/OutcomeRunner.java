@@ -35,6 +35,8 @@ import org.bson.Document;
  */
 final class OutcomeRunner {
   static final String REMOVED = "removed by outcome";
+  /** The id prefix of a dialogue whose outcome's actions run (follow-up tasks have plain ids). */
+  static final String DIALOGUE_SUBJECT = "dialogue-";
   private final App app;
   private final ManagerTaskStore tasks;
   private final Assignees assignees;
@@ -63,12 +65,12 @@ final class OutcomeRunner {
    * {@code dlg:<dialogueId>:<outcome>:<n>}, so the same outcome event seen twice runs nothing twice. A
    * follow-up action's task goes to the dialogue's virtual manager.
    */
-  Future<JsonArray> runForDialogue(String dialogueId, String outcome) {
+  Future<JsonArray> runForDialogue(String dialogueId, String outcome, String by) {
     return new DocumentStore(app.store(), Collections.DIALOGUES).find(dialogueId).compose(d -> {
       if (d == null) return Future.succeededFuture(new JsonArray());
-      Document subject = new Document("_id", "dialogue-" + dialogueId).append("outcome", outcome)
+      Document subject = new Document("_id", DIALOGUE_SUBJECT + dialogueId).append("outcome", outcome)
           .append("task", d.getString("task")).append("contact", d.getString("contact"))
-          .append("dialogue", dialogueId).append("assignedTo", d.getString("manager"));
+          .append("dialogue", dialogueId).append("assignedTo", d.getString("manager")).append("by", by);
       return run(subject, "dlg:" + dialogueId, false);
     });
   }
@@ -126,7 +128,13 @@ final class OutcomeRunner {
   private Future<Void> perform(String key, Document task, OutcomeAction action) {
     String contact = task.getString("contact");
     if (action instanceof OutcomeAction.FollowUp f) return followUp(key, task, f);
-    if (action instanceof OutcomeAction.CallIntegration) return Future.succeededFuture();
+    if (action instanceof OutcomeAction.CallIntegration) {
+      // a follow-up task's completion event carries the request (see announce); a dialogue's is sent here
+      return task.getString("_id").startsWith(DIALOGUE_SUBJECT) && task.getString("task") != null
+          ? new io.parley.integration.delivery.Callbacks(app).dialogueOutcomeAsked(task.getString("dialogue"),
+              task.getString("task"), task.getString("outcome"), task.getString("by")).mapEmpty()
+          : Future.succeededFuture();
+    }
     if (contact == null) return Future.failedFuture(new IllegalStateException("the follow-up task names no contact"));
     if (action instanceof OutcomeAction.Tag t) return tag(contact, t.tag());
     if (action instanceof OutcomeAction.AddToTask a) return addTo(a.task(), contact);

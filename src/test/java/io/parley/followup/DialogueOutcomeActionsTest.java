@@ -36,8 +36,11 @@ class DialogueOutcomeActionsTest {
       JsonObject outcomes = new JsonObject().put("success", new JsonArray()
           .add(new JsonObject().put("action", "tag").put("tag", "hot"))
           .add(new JsonObject().put("action", "add_to_task").put("task", next))
-          .add(new JsonObject().put("action", "follow_up").put("inDays", 2).put("text", "Call Ann back")));
-      String source = created(http, "/api/tasks", task("first campaign", channel, manager, ai, outcomes));
+          .add(new JsonObject().put("action", "follow_up").put("inDays", 2).put("text", "Call Ann back"))
+          .add(new JsonObject().put("action", "call_integration")));
+      String crm = created(http, "/api/integrations", new JsonObject().put("name", "CRM").put("url", "http://127.0.0.1:9/crm")
+          .put("events", new JsonArray().add("task.completed")));
+      String source = created(http, "/api/tasks", task("first campaign", channel, manager, ai, outcomes).put("integration", crm));
 
       String dialogue = Ids.newId();
       Date now = new Date();
@@ -56,17 +59,21 @@ class DialogueOutcomeActionsTest {
       assertEquals(List.of("hot"), db.find(Collections.CONTACTS, "ann").getList("tags", String.class));
       Document followUp = Fixtures.all(parley.parley().app().store().collection(Collections.MANAGER_TASKS).find(lead)).get(0);
       assertEquals(manager, followUp.getString("assignedTo"), "the follow-up goes to the dialogue's manager");
+      Document asked = new Document("integration", crm).append("event", "dialogue.closed");
+      Poll.until("the callback the outcome asked for", Duration.ofSeconds(20), () -> db.count(Collections.DELIVERIES, asked),
+          n -> n == 1L);
 
       // The same outcome handled again (a redelivered event, a second process): nothing runs twice.
       var app = parley.parley().app();
       ManagerTaskStore store = new ManagerTaskStore(app.store());
       OutcomeRunner runner = new OutcomeRunner(app, store, new Assignees(app.store(), store), new ManagerTaskEvents(app.vertx()));
       JsonArray again = await(app.vertx().getOrCreateContext()
-          .<JsonArray>executeBlocking(() -> null).compose(v -> runner.runForDialogue(dialogue, "success")));
-      assertEquals(3, again.size(), again.encode());
+          .<JsonArray>executeBlocking(() -> null).compose(v -> runner.runForDialogue(dialogue, "success", "manager")));
+      assertEquals(4, again.size(), again.encode());
       again.forEach(a -> assertEquals("done", ((JsonObject) a).getString("state"), again.encode()));
       assertEquals(1, db.count(Collections.MANAGER_TASKS, lead));
       assertEquals(1, db.count(Collections.AUDIENCE, new Document("task", next)));
+      assertEquals(1, db.count(Collections.DELIVERIES, asked), "the integration is called once");
     }
   }
 

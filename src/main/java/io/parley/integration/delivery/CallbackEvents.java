@@ -93,7 +93,10 @@ public final class CallbackEvents extends VerticleBase {
       JsonObject data = new JsonObject().put("managerTask", e.copy());
       if (task != null) data.put("task", task);
       if (e.getString("dialogueId") != null) data.put("dialogueId", e.getString("dialogueId"));
-      return callbacks.enqueue(event, event + ":" + e.getString("id"), data, taskId);
+      // an outcome's call_integration action asks for the completion callback whatever the subscription
+      boolean asked = MANAGER_TASK_COMPLETED.equals(event) && Boolean.TRUE.equals(e.getBoolean("callIntegration"));
+      return asked ? callbacks.enqueueAsked(event, event + ":" + e.getString("id"), data, taskId)
+          : callbacks.enqueue(event, event + ":" + e.getString("id"), data, taskId);
     });
   }
 }

@@ -42,10 +42,30 @@ public final class Callbacks {
    * Answers the ids of the deliveries this call created; fails only when the store does.
    */
   public Future<List<String>> enqueue(String event, String factKey, JsonObject data, String taskId) {
+    return enqueue(event, factKey, data, taskId, false);
+  }
+
+  /**
+   * Like {@link #enqueue}, for a callback an outcome action asks for ({@code call_integration}): it goes to
+   * the task's integration if enabled, whether or not the integration subscribed to {@code event}. The same
+   * fact key as the subscribed callback's means an integration that also subscribed gets it once.
+   */
+  public Future<List<String>> enqueueAsked(String event, String factKey, JsonObject data, String taskId) {
+    return enqueue(event, factKey, data, taskId, true);
+  }
+
+  /** A dialogue's outcome, as an outcome's {@code call_integration} action sends it: {@code dialogue.closed}. */
+  public Future<List<String>> dialogueOutcomeAsked(String dialogueId, String taskId, String outcome, String by) {
+    JsonObject extra = new JsonObject().put("outcome", outcome).put("by", by).put("at", app.clock().instant().toString());
+    return new CallbackPayloads(app).dialogue(dialogueId, taskId, extra).compose(data ->
+        enqueueAsked(CallbackEvents.CLOSED, CallbackEvents.CLOSED + ":" + dialogueId, data, taskId));
+  }
+
+  private Future<List<String>> enqueue(String event, String factKey, JsonObject data, String taskId, boolean asked) {
     Instant now = app.clock().instant();
     JsonObject envelope = new JsonObject().put("type", event).put("timestamp", now.toString()).put("data", data);
     String body = envelope.encode();
-    return subscribers(event, taskId).compose(found -> {
+    return subscribers(event, taskId, asked).compose(found -> {
       List<Future<String>> created = new ArrayList<>();
       for (Document integration : found) {
         created.add(store(integration.getString("_id"), event, factKey, body, taskId, data.getString("dialogueId"), now));
@@ -58,13 +78,13 @@ public final class Callbacks {
     });
   }
 
-  private Future<List<Document>> subscribers(String event, String taskId) {
+  private Future<List<Document>> subscribers(String event, String taskId, boolean asked) {
     Future<List<Document>> candidates = taskId == null
         ? Rx.list(integrations.collection().find(Filters.empty()))
         : tasks.find(taskId).compose(task -> task == null || task.getString("integration") == null
             ? Future.succeededFuture(List.<Document>of())
             : integrations.find(task.getString("integration")).map(i -> i == null ? List.<Document>of() : List.of(i)));
-    return candidates.map(list -> list.stream().filter(i -> subscribed(i, event)).toList());
+    return candidates.map(list -> list.stream().filter(i -> asked && taskId != null ? enabled(i) : subscribed(i, event)).toList());
   }
 
   static boolean subscribed(Document integration, String event) {
