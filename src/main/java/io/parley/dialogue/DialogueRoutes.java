@@ -23,13 +23,14 @@ import java.util.function.BiFunction;
 /**
  * {@code /api/dialogues}: the managers' side of conversations (SPEC §4, §7). A manager token works on the
  * dialogues of the virtual managers it operates; an admin on all. {@code GET /api/dialogues/feed} streams
- * their new messages and state changes as server-sent events.
+ * their new messages and state changes, and the follow-up tasks that land in their inboxes, as server-sent
+ * events.
  */
 public final class DialogueRoutes {
   static final int MAX_TEXT = 4096;
   private static final Set<String> QUERY = Set.of("task", "manager", "state", "limit", "after");
   private static final List<String> FEED = List.of(EventAddresses.DIALOGUE_UPDATED, EventAddresses.DIALOGUE_OUTCOME,
-      EventAddresses.DIALOGUE_BLOCKED);
+      EventAddresses.DIALOGUE_BLOCKED, EventAddresses.MANAGER_TASK_CREATED);
 
   private final App app;
   private final DialogueService service;
@@ -91,8 +92,9 @@ public final class DialogueRoutes {
       for (String address : FEED) {
         consumers.add(app.vertx().eventBus().<JsonObject>consumer(address, m -> {
           JsonObject event = m.body();
-          if (!viewer.seesAll() && !viewer.sees(event.getString("manager"))) return;
-          String kind = address.equals(EventAddresses.DIALOGUE_UPDATED) ? event.getString("kind")
+          boolean task = address.equals(EventAddresses.MANAGER_TASK_CREATED);
+          if (!viewer.seesAll() && !viewer.sees(event.getString(task ? "assignedTo" : "manager"))) return;
+          String kind = task ? "manager_task" : address.equals(EventAddresses.DIALOGUE_UPDATED) ? event.getString("kind")
               : address.equals(EventAddresses.DIALOGUE_OUTCOME) ? "outcome" : "blocked";
           if (!response.closed()) response.write("event: " + kind + "\ndata: " + event.encode() + "\n\n");
         }));

@@ -327,6 +327,13 @@ class DialogueApiTest {
         () -> lines.stream().filter(l -> l.startsWith("data:") && l.contains(a) && l.contains("\"message\"")).count(), n -> n == 1L);
     assertTrue(lines.contains("event: state"), lines.toString());
     assertTrue(lines.stream().noneMatch(l -> l.contains(b)), "another manager's dialogue is not in this feed: " + lines);
+    var bus = parley.parley().app().vertx().eventBus();
+    bus.publish(EventAddresses.MANAGER_TASK_CREATED, new JsonObject().put("id", "mt-theirs").put("assignedTo", theirs));
+    bus.publish(EventAddresses.MANAGER_TASK_CREATED, new JsonObject().put("id", "mt-mine").put("assignedTo", mine));
+    Poll.until("the follow-up task in the feed", Duration.ofSeconds(10),
+        () -> lines.stream().filter(l -> l.contains("mt-mine")).count(), n -> n == 1L);
+    assertTrue(lines.contains("event: manager_task"), lines.toString());
+    assertTrue(lines.stream().noneMatch(l -> l.contains("mt-theirs")), "another manager's task is not in this feed");
     response.body().close();
   }
 
