@@ -180,9 +180,14 @@ public final class DialogueService {
             Updates.set("stateReason", null)))
         .compose(updated -> {
           if (updated == null) return Future.failedFuture(closed(d.getString("_id")));
-          events.state(updated, now);
-          events.outcome(updated, by, now);
-          return Future.succeededFuture(updated);
+          // the integration's callbacks are in the outbox before the answer, so no crash can lose them
+          return new io.parley.integration.delivery.Callbacks(app).dialogueOutcome(updated.getString("_id"),
+                  updated.getString("task"), outcome, by, true, now.toString())
+              .map(v -> {
+                events.state(updated, now);
+                events.outcome(updated, by, now);
+                return updated;
+              });
         });
   }
 

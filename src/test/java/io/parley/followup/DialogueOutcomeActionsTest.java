@@ -39,7 +39,7 @@ class DialogueOutcomeActionsTest {
           .add(new JsonObject().put("action", "follow_up").put("inDays", 2).put("text", "Call Ann back"))
           .add(new JsonObject().put("action", "call_integration")));
       String crm = created(http, "/api/integrations", new JsonObject().put("name", "CRM").put("url", "http://127.0.0.1:9/crm")
-          .put("events", new JsonArray().add("task.completed")));
+          .put("events", new JsonArray().add("task.completed").add("dialogue.succeeded")));
       String source = created(http, "/api/tasks", task("first campaign", channel, manager, ai, outcomes).put("integration", crm));
 
       String dialogue = Ids.newId();
@@ -51,6 +51,8 @@ class DialogueOutcomeActionsTest {
       Http.Response closed = http.post("/api/dialogues/" + dialogue + "/close", TestParley.ADMIN,
           new JsonObject().put("outcome", "success"));
       assertEquals(200, closed.status(), closed.toString());
+      assertEquals(1, db.count(Collections.DELIVERIES, new Document("integration", crm).append("event", "dialogue.succeeded")),
+          "the subscribed callback is in the outbox before the close is answered");
 
       Document lead = new Document("dialogue", dialogue).append("type", "lead");
       Poll.until("the follow-up task", Duration.ofSeconds(20), () -> db.count(Collections.MANAGER_TASKS, lead), n -> n == 1L);

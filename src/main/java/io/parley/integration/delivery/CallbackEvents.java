@@ -58,18 +58,8 @@ public final class CallbackEvents extends VerticleBase {
   }
 
   private Future<?> outcome(JsonObject e) {
-    String dialogueId = e.getString("dialogueId");
-    String taskId = e.getString("taskId");
-    JsonObject extra = new JsonObject().put("outcome", e.getString("outcome")).put("by", e.getString("by"))
-        .put("at", e.getString("at"));
-    boolean success = "success".equals(e.getString("outcome"));
-    boolean closed = Boolean.TRUE.equals(e.getBoolean("closed"));
-    if (!success && !closed) return Future.succeededFuture();
-    return payloads.dialogue(dialogueId, taskId, extra).compose(data -> {
-      Future<List<String>> sent = success ? callbacks.enqueue(SUCCEEDED, SUCCEEDED + ":" + dialogueId, data, taskId)
-          : Future.succeededFuture(List.of());
-      return closed ? sent.compose(v -> callbacks.enqueue(CLOSED, CLOSED + ":" + dialogueId, data, taskId)) : sent;
-    });
+    return callbacks.dialogueOutcome(e.getString("dialogueId"), e.getString("taskId"), e.getString("outcome"),
+        e.getString("by"), Boolean.TRUE.equals(e.getBoolean("closed")), e.getString("at"));
   }
 
   private Future<?> blocked(JsonObject e) {

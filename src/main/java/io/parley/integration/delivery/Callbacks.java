@@ -54,6 +54,25 @@ public final class Callbacks {
     return enqueue(event, factKey, data, taskId, true);
   }
 
+  /**
+   * The callbacks a dialogue's outcome makes for the integrations subscribed: {@code dialogue.succeeded} for
+   * {@code success}, {@code dialogue.closed} when it closed. Idempotent by fact key, so whoever stores the
+   * outcome may call it before answering and the outcome event may call it again.
+   */
+  public Future<Void> dialogueOutcome(String dialogueId, String taskId, String outcome, String by, boolean closed,
+      String at) {
+    boolean success = "success".equals(outcome);
+    if (!success && !closed) return Future.succeededFuture();
+    JsonObject extra = new JsonObject().put("outcome", outcome).put("by", by).put("at", at);
+    return new CallbackPayloads(app).dialogue(dialogueId, taskId, extra).compose(data -> {
+      Future<List<String>> sent = success
+          ? enqueue(CallbackEvents.SUCCEEDED, CallbackEvents.SUCCEEDED + ":" + dialogueId, data, taskId)
+          : Future.succeededFuture(List.of());
+      return closed ? sent.compose(v -> enqueue(CallbackEvents.CLOSED, CallbackEvents.CLOSED + ":" + dialogueId, data, taskId))
+          : sent;
+    }).mapEmpty();
+  }
+
   /** A dialogue's outcome, as an outcome's {@code call_integration} action sends it: {@code dialogue.closed}. */
   public Future<List<String>> dialogueOutcomeAsked(String dialogueId, String taskId, String outcome, String by) {
     JsonObject extra = new JsonObject().put("outcome", outcome).put("by", by).put("at", app.clock().instant().toString());
