@@ -129,6 +129,49 @@ class InboxPageTest {
     }
   }
 
+  @Test
+  void followUpTasksAreCompletedAndRescheduledFromTheInbox() {
+    Http.Response token = parley.http().post("/api/tokens", TestParley.ADMIN,
+        new JsonObject().put("name", "Petr").put("role", "manager"));
+    String managerToken = token.json().getString("token");
+    String manager = created("/api/managers", new JsonObject().put("name", "Pavel").put("persona", "Calm")
+        .put("operators", new JsonArray().add(token.json().getString("id"))));
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    lead(managerToken, manager, "Call Ivan about the offer", today.toString());
+    lead(managerToken, manager, "Send Olga the price list", today.plusDays(5).toString());
+
+    try (BrowserSession s = BrowserSession.open(chromium.browser(), parley.http().base(), 1280, 900, managerToken)) {
+      Page page = s.page();
+      page.navigate("/inbox");
+      var items = page.locator("#followups li");
+      assertThat(items).hasCount(1);
+      assertThat(items.first()).containsText("Call Ivan about the offer");
+      page.getByLabel("New date for Call Ivan about the offer").fill(today.plusDays(2).toString());
+      page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Reschedule")).click();
+      assertThat(page.locator("#no-followups")).isVisible();
+
+      page.getByLabel("View", new Page.GetByLabelOptions().setExact(true)).selectOption("future");
+      assertThat(items).hasCount(2);
+      assertThat(items.first()).containsText("Call Ivan about the offer");
+      assertThat(items.first()).containsText(today.plusDays(2).toString());
+      page.getByLabel("Outcome of Send Olga the price list").selectOption("not_interested");
+      items.nth(1).getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Complete")).click();
+      assertThat(items).hasCount(1);
+
+      page.getByLabel("View", new Page.GetByLabelOptions().setExact(true)).selectOption("archive");
+      assertThat(items).hasCount(1);
+      assertThat(items.first()).containsText("Send Olga the price list");
+      assertThat(items.first()).containsText("not_interested");
+      s.assertNoScriptErrors();
+    }
+  }
+
+  private static void lead(String token, String manager, String text, String date) {
+    Http.Response r = parley.http().post("/api/manager-tasks", token, new JsonObject().put("type", "lead")
+        .put("text", text).put("assigned_to", manager).put("date", date));
+    assertEquals(201, r.status(), r.toString());
+  }
+
   private static Document message(String dialogue, String direction, String author, String text, String status,
       String reason, Date at) {
     return new Document("_id", Ids.newId()).append("dialogue", dialogue).append("direction", direction)
