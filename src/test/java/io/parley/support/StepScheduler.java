@@ -13,12 +13,14 @@ import java.util.List;
  * A {@link Scheduler} on a {@link MutableClock} that runs nothing on its own: a test either steps to the
  * earliest wake-up ({@link #runNext()}, moving the clock there) or moves the clock and runs what fell due
  * ({@link #advance}). Actions run on the context that scheduled them; tests then poll for the effects.
- * Unlike {@link ManualScheduler} it suits code that may have nothing scheduled at all.
+ * It suits code that may have nothing scheduled at all; {@link ManualScheduler} adds waiting for the code
+ * under test to react after each step.
  */
-public final class StepScheduler implements Scheduler {
-  private record Entry(Instant at, Runnable action, Context context, long seq) {}
+public class StepScheduler implements Scheduler {
+  /** One scheduled action, with the context that scheduled it and its order among equal times. */
+  protected record Entry(Instant at, Runnable action, Context context, long seq) {}
 
-  private final MutableClock clock;
+  protected final MutableClock clock;
   private final List<Entry> entries = new ArrayList<>();
   private long seq;
 
@@ -62,14 +64,14 @@ public final class StepScheduler implements Scheduler {
   }
 
   /** Removes and answers the earliest entry (due by {@code by}, unless null); null when there is none. */
-  private synchronized Entry take(Instant by) {
+  protected synchronized Entry take(Instant by) {
     Entry due = entries.stream().filter(e -> by == null || !e.at().isAfter(by))
         .min(Comparator.comparing(Entry::at).thenComparing(Entry::seq)).orElse(null);
     if (due != null) entries.remove(due);
     return due;
   }
 
-  private static void run(Entry e) {
+  protected static void run(Entry e) {
     if (e.context() == null) e.action().run();
     else e.context().runOnContext(v -> e.action().run());
   }
