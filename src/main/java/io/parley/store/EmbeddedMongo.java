@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.h2.mvstore.MVStore;
 
 /** The in-process MongoDB-wire server (mongo-java-server on H2) used when no {@code mongo.uri} is set. */
 public final class EmbeddedMongo implements AutoCloseable {
@@ -22,12 +23,12 @@ public final class EmbeddedMongo implements AutoCloseable {
     this.connectionString = connectionString;
   }
 
-  public static EmbeddedMongo start(Path dataDir, String host, int port) {
+  public static EmbeddedMongo start(Path dataDir, String host, int port, int cacheMb) {
     Path dir = prepare(dataDir);
     Path file = dir.resolve("parley.mv.db");
     H2Backend backend;
     try {
-      backend = new H2Backend(file.toString());
+      backend = new EmbeddedBackend(new MVStore.Builder().fileName(file.toString()).cacheSize(cacheMb).open());
     } catch (RuntimeException e) {
       throw new ConfigException("cannot open the embedded store at " + file + ": " + e.getMessage(), e);
     }
@@ -66,6 +67,11 @@ public final class EmbeddedMongo implements AutoCloseable {
 
   public Path file() {
     return file;
+  }
+
+  /** Saves what changed now, without waiting for the store's own second-by-second save. */
+  void commit() {
+    backend.commit();
   }
 
   @Override

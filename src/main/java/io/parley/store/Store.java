@@ -43,7 +43,7 @@ public final class Store implements AutoCloseable {
       uri = config.mongoUri().get();
       description = "MongoDB at " + redact(uri);
     } else {
-      EmbeddedMongo e = EmbeddedMongo.start(config.dataDir(), config.embeddedHost(), config.embeddedPort());
+      EmbeddedMongo e = EmbeddedMongo.start(config.dataDir(), config.embeddedHost(), config.embeddedPort(), config.embeddedCacheMb());
       embedded = Optional.of(e);
       uri = e.connectionString();
       description = "embedded store, data in " + e.file() + " (wire protocol at " + uri + ")";

@@ -1,0 +1,184 @@
+package io.parley.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.bson.Document;
+import org.bson.types.Decimal128;
+import org.bson.types.ObjectId;
+import org.h2.mvstore.MVStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+
+/**
+ * The embedded store's own formats (documents as BSON, index keys compared directly) through the real
+ * driver: what goes in comes back, a store written by the plain H2 backend is taken over, and saving pages
+ * while documents change never breaks the store.
+ */
+class EmbeddedStoreTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void documentsOfEveryKindComeBackAfterARestart() throws Exception {
+    ObjectId oid = new ObjectId();
+    List<Document> docs = List.of(
+        new Document("_id", "task:+79120000001").append("n", 1).append("big", 1L << 40).append("x", 2.5)
+            .append("at", Date.from(Instant.parse("2026-11-23T10:15:30.123Z"))).append("cost", Decimal128.parse("0.0042"))
+            .append("ok", true).append("none", null).append("tags", List.of("a", "b", new Document("deep", List.of(1, 2)))),
+        new Document("_id", 42L).append("text", "Привет, мир ✓"),
+        new Document("_id", oid).append("nested", new Document("a", new Document("b", "c"))),
+        new Document("_id", new Document("channel", "c1").append("contact", "@ann")).append("v", 1));
+    try (EmbeddedMongo store = EmbeddedMongo.start(dir, "127.0.0.1", 0, 8); MongoClient client = MongoClients.create(store.connectionString())) {
+      await(client.getDatabase("p").getCollection("things").insertMany(docs));
+    }
+    try (EmbeddedMongo store = EmbeddedMongo.start(dir, "127.0.0.1", 0, 8); MongoClient client = MongoClients.create(store.connectionString())) {
+      MongoCollection<Document> things = client.getDatabase("p").getCollection("things");
+      for (Document doc : docs) assertEquals(doc, await(things.find(Filters.eq("_id", doc.get("_id"))).first()));
+      assertEquals(4L, await(things.countDocuments()));
+      MongoWriteException duplicate = assertDuplicate(things, new Document("_id", 42L));
+      assertEquals(11000, duplicate.getCode());
+      assertDuplicate(things, new Document("_id", 42));
+    }
+  }
+
+  @Test
+  void aStoreWrittenByThePlainH2BackendIsTakenOverOnFirstOpening() throws Exception {
+    Path file = dir.resolve("parley.mv.db");
+    H2Backend plain = new H2Backend(file.toString());
+    MongoServer server = new MongoServer(plain);
+    server.bind("127.0.0.1", 0);
+    List<Document> docs = new ArrayList<>();
+    for (int i = 0; i < 500; i++) docs.add(new Document("_id", "t1:" + i).append("seq", (long) i).append("state", "pending"));
+    try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort())) {
+      await(client.getDatabase("parley").getCollection("audience").insertMany(docs));
+    }
+    server.shutdownNow();
+    plain.close();
+
+    try (EmbeddedMongo store = EmbeddedMongo.start(dir, "127.0.0.1", 0, 8); MongoClient client = MongoClients.create(store.connectionString())) {
+      MongoCollection<Document> audience = client.getDatabase("parley").getCollection("audience");
+      assertEquals(500L, await(audience.countDocuments()));
+      assertEquals(docs.get(321), await(audience.find(Filters.eq("_id", "t1:321")).first()));
+      assertEquals("pending", await(audience.findOneAndUpdate(Filters.eq("_id", "t1:7"), Updates.set("state", "sent"))).getString("state"));
+      assertEquals("sent", await(audience.find(Filters.eq("_id", "t1:7")).first()).getString("state"));
+      assertDuplicate(audience, new Document("_id", "t1:499"));
+    }
+    MVStore raw = new MVStore.Builder().fileName(file.toString()).readOnly().open();
+    try {
+      Set<String> maps = raw.getMapNames();
+      assertTrue(maps.contains("databases.parley.audience" + EmbeddedDatabase.DATA_SUFFIX), maps.toString());
+      assertTrue(maps.contains("parley.audience._index__id_" + EmbeddedDatabase.INDEX_SUFFIX), maps.toString());
+      assertFalse(maps.contains("databases.parley.audience"), maps.toString());
+      assertFalse(maps.contains("parley.audience._index__id_"), maps.toString());
+    } finally {
+      raw.close();
+    }
+  }
+
+  /**
+   * Updates change the documents H2 may be saving at that moment on its own thread; a store that handed
+   * out its stored instances failed here with a ConcurrentModificationException and then refused all writes.
+   */
+  @Test
+  void documentsChangingWhileTheStoreSavesPagesNeverBreakIt() throws Exception {
+    try (EmbeddedMongo store = EmbeddedMongo.start(dir, "127.0.0.1", 0, 8); MongoClient client = MongoClients.create(store.connectionString())) {
+      MongoCollection<Document> tasks = client.getDatabase("p").getCollection("tasks");
+      Document wide = new Document("_id", "task").append("counter", 0L);
+      for (int i = 0; i < 300; i++) wide.append("field" + i, "value " + i);
+      await(tasks.insertOne(wide));
+      AtomicBoolean saving = new AtomicBoolean(true);
+      Thread saver = new Thread(() -> {
+        while (saving.get()) store.commit();
+      });
+      saver.start();
+      int updates = 3000;
+      List<CompletableFuture<Document>> inFlight = new ArrayList<>();
+      try {
+        for (int i = 0; i < updates; i++) {
+          inFlight.add(future(tasks.updateOne(Filters.eq("_id", "task"),
+              Updates.combine(Updates.inc("counter", 1L), Updates.set("field" + (i % 300), "changed " + i), Updates.unset("gone" + i),
+                  Updates.set("gone" + (i + 1), i)))).thenApply(r -> (Document) null));
+          if (inFlight.size() == 16) {
+            for (CompletableFuture<Document> f : inFlight) f.get(30, TimeUnit.SECONDS);
+            inFlight.clear();
+          }
+        }
+        for (CompletableFuture<Document> f : inFlight) f.get(30, TimeUnit.SECONDS);
+      } finally {
+        saving.set(false);
+        saver.join();
+      }
+      Document after = await(tasks.find(Filters.eq("_id", "task")).first());
+      assertNotNull(after);
+      assertEquals((long) updates, after.getLong("counter"));
+      assertEquals(updates - 1, after.getInteger("gone" + updates));
+      await(tasks.insertOne(new Document("_id", "still-writable")));
+    }
+  }
+
+  private static MongoWriteException assertDuplicate(MongoCollection<Document> collection, Document doc) throws Exception {
+    try {
+      await(collection.insertOne(doc));
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof MongoWriteException w && w.getCode() == 11000) return w;
+      throw e;
+    }
+    throw new AssertionError("inserting " + doc + " twice was accepted");
+  }
+
+  static <T> T await(Publisher<T> publisher) throws Exception {
+    return future(publisher).get(30, TimeUnit.SECONDS);
+  }
+
+  static <T> CompletableFuture<T> future(Publisher<T> publisher) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    publisher.subscribe(new Subscriber<T>() {
+      private T last;
+
+      @Override
+      public void onSubscribe(Subscription s) {
+        s.request(Long.MAX_VALUE);
+      }
+
+      @Override
+      public void onNext(T item) {
+        last = item;
+      }
+
+      @Override
+      public void onError(Throwable error) {
+        result.completeExceptionally(error);
+      }
+
+      @Override
+      public void onComplete() {
+        result.complete(last);
+      }
+    });
+    return result;
+  }
+}
