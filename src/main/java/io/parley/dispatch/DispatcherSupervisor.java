@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,10 @@ public final class DispatcherSupervisor extends VerticleBase {
   private TargetClaims claims;
   private long periodic = -1;
   private boolean ticking;
+  private boolean renewing;
+  /** When this process's leases were last written (each taken or renewed lease runs from then). */
+  private final Map<String, Instant> takenAt = new HashMap<>();
+  private Instant lastRenewed = Instant.MIN;
 
   /** {@code channels} makes the platform client for a channel document, or nothing if none exists yet. */
   public DispatcherSupervisor(ChannelDispatcher.Deps deps, Function<Document, Optional<Channel>> channels) {
@@ -58,7 +63,10 @@ public final class DispatcherSupervisor extends VerticleBase {
     lease = new ChannelLease(deps.store());
     claims = new TargetClaims(deps.store());
     long every = Math.max(500, deps.settings().leaseSeconds() * 1000L / 3);
-    return tick().onSuccess(v -> periodic = vertx.setPeriodic(every, t -> tick()));
+    return tick().onSuccess(v -> periodic = vertx.setPeriodic(every, t -> {
+      if (ticking) renewOnly();
+      else tick();
+    }));
   }
 
   @Override
@@ -84,6 +92,26 @@ public final class DispatcherSupervisor extends VerticleBase {
           ticking = false;
           return Future.succeededFuture();
         });
+  }
+
+  /**
+   * A tick is still under way (taking many leases on a busy store can outlast the lease time): the leases
+   * held are renewed meanwhile, so running dispatchers do not stop waiting for it.
+   */
+  private void renewOnly() {
+    if (renewing) return;
+    renewing = true;
+    Instant now = deps.clock().instant();
+    Duration ttl = Duration.ofSeconds(deps.settings().leaseSeconds());
+    lease.renewAll(owner, now, ttl)
+        .onSuccess(held -> {
+          lastRenewed = now;
+          for (var e : running.entrySet()) {
+            if (held.contains(e.getKey())) e.getValue().dispatcher().leaseUntil(now.plus(ttl).minusSeconds(1));
+          }
+        })
+        .onFailure(err -> log.error("Cannot renew channel leases", err))
+        .onComplete(ar -> renewing = false);
   }
 
   /** Records this process as alive; answers how many processes are. */
@@ -123,7 +151,11 @@ public final class DispatcherSupervisor extends VerticleBase {
     Instant now = deps.clock().instant();
     Duration ttl = Duration.ofSeconds(deps.settings().leaseSeconds());
     return chain.compose(v -> lease.renewAll(owner, now, ttl)).compose(held -> {
+      lastRenewed = now;
+      // Running dispatchers hear of their renewal before any lease is taken: taking hundreds of leases one
+      // by one on a busy store can outlast the lease time, and the running ones would stop meanwhile.
       Future<Void> steps = Future.succeededFuture();
+      List<Document> others = new ArrayList<>();
       for (Document doc : dispatchable) {
         String id = doc.getString("_id");
         if (running.containsKey(id)) {
@@ -131,8 +163,11 @@ public final class DispatcherSupervisor extends VerticleBase {
         } else if (held.contains(id)) {
           taken.add(doc); // held from before, e.g. after a dispatcher was restarted: start it again
         } else {
-          steps = steps.compose(v -> running.size() + taken.size() < share ? take(id, doc, taken) : Future.succeededFuture());
+          others.add(doc);
         }
+      }
+      for (Document doc : others) {
+        steps = steps.compose(v -> running.size() + taken.size() < share ? take(doc.getString("_id"), doc, taken) : Future.succeededFuture());
       }
       return steps;
     }).compose(v -> startTaken(taken));
@@ -153,7 +188,11 @@ public final class DispatcherSupervisor extends VerticleBase {
       for (Document doc : taken) {
         Optional<Channel> channel = channels.apply(doc);
         if (channel.isEmpty()) continue;
-        started = started.compose(v -> startDispatcher(doc.getString("_id"), channel.get(), doc.getDate("updatedAt"), now, ttl));
+        // the lease runs from when it was last written, not from now: a long tick may have taken it long ago
+        Instant from = takenAt.getOrDefault(doc.getString("_id"), now);
+        takenAt.remove(doc.getString("_id"));
+        Instant since = from.isAfter(lastRenewed) ? from : lastRenewed;
+        started = started.compose(v -> startDispatcher(doc.getString("_id"), channel.get(), doc.getDate("updatedAt"), since, ttl));
       }
       return started;
     });
@@ -163,7 +202,10 @@ public final class DispatcherSupervisor extends VerticleBase {
   private Future<Void> take(String id, Document doc, List<Document> taken) {
     Instant now = deps.clock().instant();
     return lease.hold(id, owner, now, Duration.ofSeconds(deps.settings().leaseSeconds())).map(held -> {
-      if (held) taken.add(doc);
+      if (held) {
+        taken.add(doc);
+        takenAt.put(id, now);
+      }
       return null;
     });
   }

@@ -2,6 +2,7 @@ package io.parley.store;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
+import com.mongodb.connection.TransportSettings;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
@@ -65,6 +66,9 @@ public final class Store implements AutoCloseable {
         .applyConnectionString(new ConnectionString(uri))
         .applyToClusterSettings(b -> b.serverSelectionTimeout(timeoutSeconds, TimeUnit.SECONDS))
         .applyToSocketSettings(b -> b.connectTimeout(timeoutSeconds, TimeUnit.SECONDS))
+        // Netty (already here for Vert.x) rather than the JDK's asynchronous channels: about a third less
+        // CPU per operation in a probe of by-_id updates against the embedded store.
+        .transportSettings(TransportSettings.nettyBuilder().build())
         .build();
   }
 
