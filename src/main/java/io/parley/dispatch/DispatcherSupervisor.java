@@ -107,11 +107,16 @@ public final class DispatcherSupervisor extends VerticleBase {
         .onSuccess(held -> {
           lastRenewed = now;
           for (var e : running.entrySet()) {
-            if (held.contains(e.getKey())) e.getValue().dispatcher().leaseUntil(now.plus(ttl).minusSeconds(1));
+            if (held.contains(e.getKey())) e.getValue().dispatcher().leaseUntil(leaseEnd(now, ttl));
           }
         })
         .onFailure(err -> log.error("Cannot renew channel leases", err))
         .onComplete(ar -> renewing = false);
+  }
+
+  /** Until when a dispatcher may send on a lease written at {@code from}: a second short of its expiry. */
+  private static Instant leaseEnd(Instant from, Duration ttl) {
+    return from.plus(ttl).minusSeconds(1);
   }
 
   /** Records this process as alive; answers how many processes are. */
@@ -214,7 +219,7 @@ public final class DispatcherSupervisor extends VerticleBase {
   private Future<Void> renewed(String id, Document doc, Instant now, Duration ttl) {
     Running current = running.get(id);
     if (java.util.Objects.equals(current.version(), doc.getDate("updatedAt"))) {
-      current.dispatcher().leaseUntil(now.plus(ttl).minusSeconds(1));
+      current.dispatcher().leaseUntil(leaseEnd(now, ttl));
       return Future.succeededFuture();
     }
     Optional<Channel> channel = channels.apply(doc);
@@ -224,7 +229,7 @@ public final class DispatcherSupervisor extends VerticleBase {
 
   private Future<Void> startDispatcher(String id, Channel channel, Date version, Instant now, Duration ttl) {
     ChannelDispatcher dispatcher = new ChannelDispatcher(id, channel, owner, deps);
-    dispatcher.leaseUntil(now.plus(ttl).minusSeconds(1));
+    dispatcher.leaseUntil(leaseEnd(now, ttl));
     return vertx.deployVerticle(dispatcher).map(deploymentId -> {
       running.put(id, new Running(deploymentId, dispatcher, version));
       log.info("Dispatching channel {} on this process", id);

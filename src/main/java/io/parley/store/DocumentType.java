@@ -5,11 +5,6 @@ import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
 import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.Map;
@@ -67,12 +62,18 @@ final class DocumentType extends BasicDataType<Document> {
     try {
       BsonEncoder.encodeDocument(document, scratch);
     } catch (IllegalArgumentException notBson) {
-      byte[] bytes = serialize(document);
+      byte[] bytes = JavaSerialized.bytes(document);
       buff.put(SERIALIZED).putVarInt(bytes.length).put(bytes);
       return;
     }
     int length = scratch.readableBytes();
     buff.put(BSON).putVarInt(length).put(scratch.array(), scratch.arrayOffset() + scratch.readerIndex(), length);
+  }
+
+  private static Document serialized(ByteBuffer slice) {
+    byte[] bytes = new byte[slice.remaining()];
+    slice.get(bytes);
+    return (Document) JavaSerialized.value(bytes);
   }
 
   @Override
@@ -84,28 +85,8 @@ final class DocumentType extends BasicDataType<Document> {
     buff.position(buff.position() + length);
     return switch (tag) {
       case BSON -> BsonDecoder.decodeBson(Unpooled.wrappedBuffer(slice));
-      case SERIALIZED -> deserialize(slice);
+      case SERIALIZED -> serialized(slice);
       default -> throw new IllegalStateException("unknown document tag " + tag);
     };
-  }
-
-  private static byte[] serialize(Document document) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(document);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot write a document", e);
-    }
-    return bytes.toByteArray();
-  }
-
-  private static Document deserialize(ByteBuffer slice) {
-    byte[] bytes = new byte[slice.remaining()];
-    slice.get(bytes);
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-      return (Document) in.readObject();
-    } catch (IOException | ClassNotFoundException e) {
-      throw new IllegalStateException("cannot read a document", e);
-    }
   }
 }

@@ -69,11 +69,14 @@ final class EmbeddedDatabase extends H2Database {
   protected MongoCollection<Object> openOrCreateCollection(String collection, CollectionOptions options) {
     MVStore mv = store();
     String full = getFullCollectionNamespace(collection);
-    MVMap<Object, Document> data = mv.openMap(DATA_PREFIX + full + DATA_SUFFIX,
-        new MVMap.Builder<Object, Document>().valueType(DocumentType.INSTANCE));
+    MVMap<Object, Document> data = dataMap(mv, full);
     adopt(mv, DATA_PREFIX + full, data);
     MVMap<String, Object> meta = mv.openMap(META_PREFIX + full);
     return new EmbeddedCollection(this, collection, options, data, meta, cursorRegistry);
+  }
+
+  private static MVMap<Object, Document> dataMap(MVStore mv, String fullName) {
+    return mv.openMap(DATA_PREFIX + fullName + DATA_SUFFIX, new MVMap.Builder<Object, Document>().valueType(DocumentType.INSTANCE));
   }
 
   /** Moves the entries of a map written by the plain H2 backend into ours, once. */
@@ -109,8 +112,7 @@ final class EmbeddedDatabase extends H2Database {
   @Override
   public void moveCollection(MongoDatabase oldDatabase, MongoCollection<?> collection, String newName) {
     super.moveCollection(oldDatabase, collection, newName);
-    MVMap<Object, Document> data = store().openMap(DATA_PREFIX + collection.getFullName() + DATA_SUFFIX,
-        new MVMap.Builder<Object, Document>().valueType(DocumentType.INSTANCE));
+    MVMap<Object, Document> data = dataMap(store(), collection.getFullName());
     store().renameMap(data, DATA_PREFIX + getFullCollectionNamespace(newName) + DATA_SUFFIX);
   }
 }

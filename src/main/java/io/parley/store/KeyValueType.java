@@ -2,11 +2,6 @@ package io.parley.store;
 
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.ValueComparator;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +69,7 @@ final class KeyValueType extends BasicDataType<KeyValue> {
       } else if (value instanceof Boolean b) {
         buff.put(b ? TRUE : FALSE);
       } else {
-        byte[] bytes = serialize(value);
+        byte[] bytes = JavaSerialized.bytes(value);
         buff.put(SERIALIZED).putVarInt(bytes.length).put(bytes);
       }
     }
@@ -96,29 +91,11 @@ final class KeyValueType extends BasicDataType<KeyValue> {
         case SERIALIZED -> {
           byte[] bytes = new byte[DataUtils.readVarInt(buff)];
           buff.get(bytes);
-          yield deserialize(bytes);
+          yield JavaSerialized.value(bytes);
         }
         default -> throw new IllegalStateException("unknown index key tag " + tag);
       });
     }
     return new KeyValue(values);
-  }
-
-  private static byte[] serialize(Object value) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(value);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot write index key value " + value, e);
-    }
-    return bytes.toByteArray();
-  }
-
-  private static Object deserialize(byte[] bytes) {
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-      return in.readObject();
-    } catch (IOException | ClassNotFoundException e) {
-      throw new IllegalStateException("cannot read an index key value", e);
-    }
   }
 }

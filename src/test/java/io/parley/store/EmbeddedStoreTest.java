@@ -1,5 +1,7 @@
 package io.parley.store;
 
+import static io.parley.support.Fixtures.await;
+import static io.parley.support.Fixtures.future;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -20,7 +22,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.Document;
@@ -29,9 +30,6 @@ import org.bson.types.ObjectId;
 import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.reactivestreams.Publisher;
-import org.reactivestreams.Subscriber;
-import org.reactivestreams.Subscription;
 
 /**
  * The embedded store's own formats (documents as BSON, index keys compared directly) through the real
@@ -140,45 +138,15 @@ class EmbeddedStoreTest {
     }
   }
 
-  private static MongoWriteException assertDuplicate(MongoCollection<Document> collection, Document doc) throws Exception {
+  private static MongoWriteException assertDuplicate(MongoCollection<Document> collection, Document doc) {
     try {
       await(collection.insertOne(doc));
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof MongoWriteException w && w.getCode() == 11000) return w;
+    } catch (IllegalStateException e) {
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof MongoWriteException w && w.getCode() == 11000) return w;
+      }
       throw e;
     }
     throw new AssertionError("inserting " + doc + " twice was accepted");
-  }
-
-  static <T> T await(Publisher<T> publisher) throws Exception {
-    return future(publisher).get(30, TimeUnit.SECONDS);
-  }
-
-  static <T> CompletableFuture<T> future(Publisher<T> publisher) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    publisher.subscribe(new Subscriber<T>() {
-      private T last;
-
-      @Override
-      public void onSubscribe(Subscription s) {
-        s.request(Long.MAX_VALUE);
-      }
-
-      @Override
-      public void onNext(T item) {
-        last = item;
-      }
-
-      @Override
-      public void onError(Throwable error) {
-        result.completeExceptionally(error);
-      }
-
-      @Override
-      public void onComplete() {
-        result.complete(last);
-      }
-    });
-    return result;
   }
 }

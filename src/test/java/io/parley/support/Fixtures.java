@@ -84,6 +84,15 @@ public final class Fixtures {
 
   /** Blocks the test thread (never an event loop) until the publisher's first item. */
   public static <T> T await(Publisher<T> publisher) {
+    try {
+      return future(publisher).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The publisher's first item (null when it completes empty), without blocking. */
+  public static <T> CompletableFuture<T> future(Publisher<T> publisher) {
     CompletableFuture<T> result = new CompletableFuture<>();
     publisher.subscribe(new Subscriber<T>() {
       public void onSubscribe(Subscription s) { s.request(1); }
@@ -91,10 +100,6 @@ public final class Fixtures {
       public void onError(Throwable t) { result.completeExceptionally(t); }
       public void onComplete() { result.complete(null); }
     });
-    try {
-      return result.get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return result;
   }
 }
