@@ -16,7 +16,9 @@ public final class EventAddresses {
 
   /**
    * Published after a dialogue's change is stored, for the managers' live feed and the pages:
-   * {@code {dialogueId, taskId, channelId, manager, kind: "message"|"state", messageId?, state?, reason?, at}}.
+   * {@code {dialogueId, taskId, channelId, manager, kind: "message"|"state", messageId?, direction?, state?,
+   * reason?, at}}. A message event from the conversation engine carries the message's {@code direction}
+   * ({@code in}/{@code out}) and the dialogue's {@code state} as stored with it; other publishers may leave them out.
    */
   public static final String DIALOGUE_UPDATED = "parley.dialogue.updated";
 
@@ -34,7 +36,9 @@ public final class EventAddresses {
 
   /**
    * Sent (point to point, to one AI responder) when a dialogue's burst of messages may be due an answer:
-   * {@code {dialogueId}}. The responder re-reads the dialogue and claims the burst; a stale notice does nothing.
+   * {@code {dialogueId, seq?}}: {@code seq} is the contact's message count the notice is about, when the
+   * sender knows it. The responder claims that burst on the dialogue (re-reading it first when {@code seq}
+   * is missing); a stale notice does nothing.
    */
   public static final String REPLY_DUE = "parley.dialogue.reply-due";
 

@@ -1,6 +1,5 @@
 package io.parley.conversation;
 
-import com.mongodb.reactivestreams.client.MongoCollection;
 import io.parley.EventAddresses;
 import io.parley.ai.AiFailure;
 import io.parley.ai.AiProfile;
@@ -11,8 +10,7 @@ import io.parley.ai.ReplyWriters;
 import io.parley.channel.ChannelClients;
 import io.parley.store.Collections;
 import io.parley.store.DocumentStore;
-import io.parley.store.DuplicateKey;
-import io.parley.store.Rx;
+import io.parley.store.RecentDocuments;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -28,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers a dialogue's burst as its virtual manager. Several instances (and processes) may hear the same
- * {@link EventAddresses#REPLY_DUE}; the burst — the contact's messages up to {@code inSeq} — is claimed by
- * inserting {@code reply_claims} {@code _id = dialogue:inSeq}, so only one answers it. Before the AI call its
+ * {@link EventAddresses#REPLY_DUE}; the burst — the contact's messages up to {@code inSeq} — is claimed on
+ * the dialogue itself ({@code replyClaim}, {@link Dialogues#claimBurst}), so only one answers it. Before the AI call its
  * worst-case cost is reserved against the spend cap ({@link SpendCap}); a provider that keeps failing hands
  * the dialogue to its manager; an outcome the AI declares closes (or only marks) the dialogue.
  */
@@ -49,7 +47,6 @@ public final class AiResponder extends VerticleBase {
   private RecentDocuments tasks;
   private RecentDocuments profiles;
   private RecentDocuments managers;
-  private MongoCollection<Document> claims;
   private MessageConsumer<JsonObject> consumer;
 
   /** One burst being answered: the dialogue as claimed, its task and the claimed sequence number. */
@@ -76,10 +73,9 @@ public final class AiResponder extends VerticleBase {
     tasks = new RecentDocuments(new DocumentStore(store, Collections.TASKS), SETTINGS_TTL);
     profiles = new RecentDocuments(new DocumentStore(store, Collections.AI_PROFILES), SETTINGS_TTL);
     managers = new RecentDocuments(new DocumentStore(store, Collections.MANAGERS), SETTINGS_TTL);
-    claims = store.collection(Collections.REPLY_CLAIMS);
     consumer = vertx.eventBus().consumer(EventAddresses.REPLY_DUE, m -> {
       String id = m.body().getString("dialogueId");
-      answer(id).onFailure(err -> log.error("Dialogue {}: reply failed", id, err));
+      answer(id, m.body().getLong("seq")).onFailure(err -> log.error("Dialogue {}: reply failed", id, err));
     });
     return consumer.completion();
   }
@@ -93,25 +89,27 @@ public final class AiResponder extends VerticleBase {
     return deps.clock().instant();
   }
 
-  /** Answers the dialogue's burst if it is due, unanswered and nobody else has claimed it. */
-  Future<Void> answer(String dialogueId) {
+  /**
+   * Answers the burst up to {@code seq} if it is still the latest, unanswered and unclaimed. Without
+   * {@code seq} (a hand-back, a timeout) the dialogue is read first to find the burst, if one is due.
+   */
+  Future<Void> answer(String dialogueId, Long seq) {
+    if (seq != null) return claim(dialogueId, seq);
     return dialogues.find(dialogueId).compose(d -> {
       if (d == null || !Dialogues.OPEN.equals(d.getString("state"))) return Future.succeededFuture();
       Date lastIn = d.getDate("lastInAt");
       if (lastIn != null && now().isBefore(lastIn.toInstant().plusMillis(deps.settings().burstWindowMillis()))) {
         return Future.succeededFuture(); // a later message is due its own notice
       }
-      long seq = Dialogues.seq(d, "inSeq");
-      if (seq <= Dialogues.seq(d, "answeredSeq")) return Future.succeededFuture();
-      return claim(dialogueId, seq).compose(mine -> !mine ? Future.succeededFuture()
-          : tasks.find(d.getString("task")).compose(task -> task == null ? handOver(d, "the dialogue's task is gone")
-              : reply(new Burst(d, task, seq))));
+      long latest = Dialogues.seq(d, "inSeq");
+      return latest <= Dialogues.seq(d, "answeredSeq") ? Future.succeededFuture() : claim(dialogueId, latest);
     });
   }
 
-  private Future<Boolean> claim(String dialogueId, long seq) {
-    return Rx.done(claims.insertOne(new Document("_id", dialogueId + ":" + seq).append("at", Date.from(now())))).map(true)
-        .recover(err -> DuplicateKey.is(err) ? Future.succeededFuture(false) : Future.failedFuture(err));
+  private Future<Void> claim(String dialogueId, long seq) {
+    return dialogues.claimBurst(dialogueId, seq).compose(d -> d == null ? Future.succeededFuture()
+        : tasks.find(d.getString("task")).compose(task -> task == null ? handOver(d, "the dialogue's task is gone")
+            : reply(new Burst(d, task, seq))));
   }
 
   private Future<Void> reply(Burst b) {

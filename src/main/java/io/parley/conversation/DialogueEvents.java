@@ -16,8 +16,10 @@ final class DialogueEvents {
     this.clock = clock;
   }
 
-  void message(Document dialogue, String messageId) {
-    bus.publish(EventAddresses.DIALOGUE_UPDATED, base(dialogue).put("kind", "message").put("messageId", messageId));
+  /** A message stored in the dialogue; {@code dialogue} as it was stored with it. */
+  void message(Document dialogue, String messageId, String direction) {
+    bus.publish(EventAddresses.DIALOGUE_UPDATED, base(dialogue).put("kind", "message").put("messageId", messageId)
+        .put("direction", direction).put("state", dialogue.getString("state")));
   }
 
   void state(Document dialogue) {

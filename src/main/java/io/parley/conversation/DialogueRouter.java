@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * first; stores it; then by the dialogue's state: {@code open} → a reply is due once the burst window has
  * passed ({@link EventAddresses#REPLY_DUE}); {@code human} → the managers' feed ({@code DIALOGUE_UPDATED},
  * published for every stored message anyway); {@code blocked}, {@code closed} → stored only. A stop word
- * opts the contact out. Each {@code inbound} document is marked {@code routed} once handled; on start, what
- * a crash left unrouted is routed, and bursts left unanswered are due again.
+ * opts the contact out. Each {@code inbound} document is marked {@code routed} once handled (marks are
+ * written in batches, {@link RoutedMarks}); on start, what a crash left unrouted is routed again — which
+ * stores and counts nothing twice — and bursts left unanswered are due again.
  */
 public final class DialogueRouter extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(DialogueRouter.class);
@@ -50,6 +51,7 @@ public final class DialogueRouter extends VerticleBase {
   private ConversationMetrics metrics;
   private MongoCollection<Document> keys;
   private MongoCollection<Document> inbound;
+  private RoutedMarks routed;
   private MongoCollection<Document> tasks;
   private MongoCollection<Document> audience;
   private MessageConsumer<JsonObject> consumer;
@@ -72,6 +74,7 @@ public final class DialogueRouter extends VerticleBase {
     optOut = new OptOut(store, dialogues, events, sender, metrics, deps.clock(), deps.settings().optOutReply());
     keys = store.collection(Collections.DIALOGUE_KEYS);
     inbound = store.collection(Collections.INBOUND);
+    routed = new RoutedMarks(inbound);
     tasks = store.collection(Collections.TASKS);
     audience = store.collection(Collections.AUDIENCE);
     consumer = vertx.eventBus().consumer(EventAddresses.INCOMING_MESSAGE, m -> {
@@ -91,15 +94,34 @@ public final class DialogueRouter extends VerticleBase {
   Future<Void> route(IncomingMessage m) {
     String inboundId = m.channelId() + ":" + m.platformMessageId();
     metrics.received(m.channelId());
-    return dialogueOf(m.channelId(), m.from(), 0)
-        .compose(d -> d == null ? Future.succeededFuture((Document) null)
-            : dialogues.appendIncoming(d.getString("_id"), inboundId, m.text(), m.platformMessageId(), m.receivedAt()))
+    return append(m, inboundId)
         .compose(d -> handle(d, m, inboundId))
-        .compose(v -> Rx.done(inbound.updateOne(Filters.eq("_id", inboundId), Updates.set("routed", true))));
+        .onSuccess(v -> routed.mark(inboundId));
+  }
+
+  /**
+   * Stores the message in the contact's dialogue on the channel and returns the dialogue after it (without
+   * the AI's context); null when no task answers the contact. The dialogue the key names is written to
+   * directly; only if it is gone is the message taken back and the dialogue looked up (or opened) again.
+   */
+  private Future<Document> append(IncomingMessage m, String inboundId) {
+    return Rx.first(keys.find(Filters.eq("_id", DialogueRecorder.key(m.channelId(), m.from()))).limit(1)).compose(k -> {
+      if (k == null) return dialogueOf(m.channelId(), m.from(), 0).compose(d -> append(d, m, inboundId));
+      return append(k.getString("dialogue"), m, inboundId).compose(d -> d != null ? Future.succeededFuture(d)
+          : dialogues.forget(inboundId).compose(v -> dialogueOf(m.channelId(), m.from(), 0)).compose(found -> append(found, m, inboundId)));
+    });
+  }
+
+  private Future<Document> append(Document dialogue, IncomingMessage m, String inboundId) {
+    return dialogue == null ? Future.succeededFuture(null) : append(dialogue.getString("_id"), m, inboundId);
+  }
+
+  private Future<Document> append(String dialogueId, IncomingMessage m, String inboundId) {
+    return dialogues.appendIncoming(dialogueId, inboundId, m.text(), m.platformMessageId(), m.receivedAt());
   }
 
   private Future<Void> handle(Document dialogue, IncomingMessage m, String messageId) {
-    if (dialogue != null) events.message(dialogue, messageId);
+    if (dialogue != null) events.message(dialogue, messageId, "in");
     if (stopWords.matches(m.text())) return optOut.apply(dialogue, m.channelId(), m.from());
     if (dialogue != null && Dialogues.OPEN.equals(dialogue.getString("state"))) replyDue(dialogue);
     return Future.succeededFuture();
@@ -107,7 +129,7 @@ public final class DialogueRouter extends VerticleBase {
 
   /** Tells a responder once the burst window after the dialogue's latest message has passed. */
   private void replyDue(Document dialogue) {
-    JsonObject notice = new JsonObject().put("dialogueId", dialogue.getString("_id"));
+    JsonObject notice = new JsonObject().put("dialogueId", dialogue.getString("_id")).put("seq", Dialogues.seq(dialogue, "inSeq"));
     long window = deps.settings().burstWindowMillis();
     if (window == 0) {
       vertx.eventBus().send(EventAddresses.REPLY_DUE, notice);

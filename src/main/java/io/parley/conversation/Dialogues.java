@@ -2,6 +2,7 @@ package io.parley.conversation;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.PushOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
@@ -24,13 +25,17 @@ import org.bson.types.Decimal128;
 /**
  * Dialogues and their messages, read and written by {@code _id} only. A dialogue keeps its last few
  * messages in {@code recent} (the AI's context, so answering never scans {@code messages}), counts the
- * contact's messages in {@code inSeq} and how far they were answered in {@code answeredSeq}.
+ * contact's messages in {@code inSeq}, the burst a responder took in {@code replyClaim} and how far they
+ * were answered in {@code answeredSeq}.
  */
 final class Dialogues {
   static final String OPEN = "open";
   static final String HUMAN = "human";
   static final String BLOCKED = "blocked";
   static final String CLOSED = "closed";
+
+  /** What routing a message needs of its dialogue: all but the AI's context. */
+  private static final Bson ROUTING = Projections.exclude("recent", "fields");
 
   private final MongoCollection<Document> dialogues;
   private final MongoCollection<Document> messages;
@@ -64,8 +69,10 @@ final class Dialogues {
   }
 
   /**
-   * Stores a contact's message under {@code messageId} and counts it on the dialogue. Stored before (a
-   * re-route after a crash): the dialogue as it is, uncounted again.
+   * Stores a contact's message under {@code messageId} and counts it on the dialogue; the dialogue after it
+   * (without {@code recent} and {@code fields}), or null when there is no such dialogue (the message is then
+   * stored under a missing dialogue: {@link #forget} it). Stored before (a re-route after a crash): the
+   * dialogue as it is, uncounted again.
    */
   Future<Document> appendIncoming(String dialogueId, String messageId, String text, String platformId, Instant at) {
     Document message = message(messageId, dialogueId, "in", "contact", text, at).append("platformMessageId", platformId)
@@ -77,8 +84,25 @@ final class Dialogues {
           List<Bson> changes = new ArrayList<>(List.of(Updates.inc("inSeq", 1L), Updates.set("lastInAt", Date.from(at)),
               remember("contact", text)));
           changes.addAll(DialogueActivity.changes(message)); // what the managers' list shows
-          return update(dialogueId, Updates.combine(changes));
+          return Rx.first(dialogues.findOneAndUpdate(Filters.eq("_id", dialogueId), Updates.combine(changes),
+              new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER).projection(ROUTING)));
         });
+  }
+
+  /** Removes a message stored by {@link #appendIncoming} for a dialogue that turned out not to exist. */
+  Future<Void> forget(String messageId) {
+    return Rx.done(messages.deleteOne(Filters.eq("_id", messageId)));
+  }
+
+  /**
+   * Claims the burst of the contact's messages up to {@code seq} for one responder: only while the dialogue
+   * is open, has exactly {@code seq} messages from the contact (a later one is due its own notice), has not
+   * answered them and nobody claimed them. The dialogue after the claim, or null when it is not this caller's.
+   */
+  Future<Document> claimBurst(String dialogueId, long seq) {
+    return Rx.first(dialogues.findOneAndUpdate(Filters.and(Filters.eq("_id", dialogueId), Filters.eq("state", OPEN),
+            Filters.eq("inSeq", seq), Filters.not(Filters.gte("answeredSeq", seq)), Filters.not(Filters.gte("replyClaim", seq))),
+        Updates.set("replyClaim", seq), new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)));
   }
 
   /**

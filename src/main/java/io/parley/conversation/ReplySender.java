@@ -8,6 +8,7 @@ import io.parley.dispatch.Scheduler;
 import io.parley.store.Collections;
 import io.parley.store.DocumentStore;
 import io.parley.store.Ids;
+import io.parley.store.RecentDocuments;
 import io.parley.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -94,7 +95,7 @@ final class ReplySender {
     }
     Future<Document> stored = dialogues.appendOutgoing(m, sent, answers).map(d -> d == null ? dialogue : d);
     return stored.compose(d -> {
-      events.message(d, out.messageId());
+      events.message(d, out.messageId(), "out");
       if (!(result instanceof SendResult.Held held)) return Future.succeededFuture(new Sent(d, out.messageId(), result));
       return dialogues.state(d.getString("_id"), Dialogues.BLOCKED, held.reason(), clock.instant()).map(blocked -> {
         metrics.blocked("channel_held");

@@ -65,6 +65,10 @@ public final class FollowUpVerticle extends VerticleBase {
       return replies.waiting(dialogueId, e.getString("manager"), "handed over", null);
     }
     if (!"message".equals(e.getString("kind")) || e.getString("messageId") == null) return Future.succeededFuture();
+    if (e.getString("direction") != null && e.getString("state") != null) { // the event says all that is needed
+      return "in".equals(e.getString("direction")) && WAITING.contains(e.getString("state"))
+          ? replies.waiting(dialogueId, null, null, e.getString("messageId")) : Future.succeededFuture();
+    }
     return messages.find(e.getString("messageId")).compose(message -> {
       if (message == null || !"in".equals(message.getString("direction"))) return Future.succeededFuture();
       return dialogues.find(dialogueId).compose(d -> d == null || !WAITING.contains(d.getString("state"))

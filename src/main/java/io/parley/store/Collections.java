@@ -48,8 +48,6 @@ public final class Collections {
   public static final String DIALOGUE_KEYS = "dialogue_keys";
   /** Contacts who opted out, {@code _id = address}: never contacted again by any task. */
   public static final String SUPPRESSIONS = "suppressions";
-  /** One document per answered burst, {@code _id = dialogue:seq}: two responders never answer it twice. */
-  public static final String REPLY_CLAIMS = "reply_claims";
 
   private Collections() {}
 }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.parley.EventAddresses;
 import io.parley.store.Collections;
+import io.parley.support.Fixtures;
 import io.parley.support.Poll;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -98,6 +100,47 @@ class ScriptedConversationTest {
     assertEquals(2, rig.repliesTo("burst-1").size(), "three messages then one: two answers");
     assertEquals(4L, d.get("inSeq", Number.class).longValue());
     assertEquals(6, rig.messages(d.getString("_id")).size());
+  }
+
+  @Test
+  void repeatedNoticesOfOneBurstAnswerItOnce() {
+    rig.writeAndRoute("echo-1", "what is the price?");
+    rig.writeAndRoute("echo-2", "what is the price?");
+    String id = rig.dialogue("echo-1").getString("_id");
+    var bus = rig.parley.parley().app().vertx().eventBus();
+    rig.scheduler.advance(Duration.ofSeconds(3)); // the router's own notices
+    for (int i = 0; i < 10; i++) { // and the same burst again, with and without its number, to both responders
+      bus.send(EventAddresses.REPLY_DUE, new JsonObject().put("dialogueId", id).put("seq", 1L));
+      bus.send(EventAddresses.REPLY_DUE, new JsonObject().put("dialogueId", id));
+    }
+    bus.send(EventAddresses.REPLY_DUE, new JsonObject().put("dialogueId", id).put("seq", 2L)); // a burst that never came
+    rig.awaitReplies("echo-1", 1);
+    rig.awaitReplies("echo-2", 1);
+    Document d = Poll.until("the burst to be marked answered", Duration.ofSeconds(10), () -> rig.dialogue("echo-1"),
+        dialogue -> dialogue.get("answeredSeq", Number.class).longValue() == 1);
+    assertEquals(1L, d.get("replyClaim", Number.class).longValue());
+
+    rig.writeAndRoute("echo-2", "and when?"); // a later message on another dialogue, answered after the notices above
+    rig.scheduler.advance(Duration.ofSeconds(3));
+    rig.awaitReplies("echo-2", 2);
+    assertEquals(1, rig.repliesTo("echo-1").size());
+    assertEquals(2, rig.messages(id).size(), "one message in, one answer out");
+  }
+
+  @Test
+  void aMessageForADialogueThatIsGoneOpensItAgain() {
+    rig.writeAndRoute("lost-1", "Hello");
+    String id = rig.dialogue("lost-1").getString("_id");
+    Fixtures.await(rig.parley.parley().app().store().collection(Collections.DIALOGUES).deleteOne(new Document("_id", id)));
+
+    rig.writeAndRoute("lost-1", "what is the price?");
+    Document again = rig.dialogue("lost-1");
+    assertNotNull(again, "the contact's key still names the dialogue, which is opened again");
+    assertEquals(id, again.getString("_id"));
+    assertEquals(1L, again.get("inSeq", Number.class).longValue(), "only the new message counts");
+    assertEquals(2, rig.messages(id).size());
+    rig.scheduler.advance(Duration.ofSeconds(3));
+    assertEquals("It is free, lost-1.", rig.awaitReplies("lost-1", 1).get(0).getString("text"));
   }
 
   @Test

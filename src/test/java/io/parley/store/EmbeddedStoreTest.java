@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
@@ -135,6 +137,37 @@ class EmbeddedStoreTest {
       assertEquals((long) updates, after.getLong("counter"));
       assertEquals(updates - 1, after.getInteger("gone" + updates));
       await(tasks.insertOne(new Document("_id", "still-writable")));
+    }
+  }
+
+  @Test
+  void aConditionalQueryByIdReadsOneDocumentAndStillMatchesEveryCondition() throws Exception {
+    try (EmbeddedMongo store = EmbeddedMongo.start(dir, "127.0.0.1", 0, 8); MongoClient client = MongoClients.create(store.connectionString())) {
+      MongoCollection<Document> dialogues = client.getDatabase("p").getCollection("dialogues");
+      List<Document> docs = new ArrayList<>();
+      for (int i = 0; i < 200; i++) docs.add(new Document("_id", "d" + i).append("state", i % 2 == 0 ? "open" : "closed").append("seq", (long) i));
+      docs.add(new Document("_id", 7L).append("state", "open"));
+      await(dialogues.insertMany(docs));
+
+      long before = EmbeddedCollection.scans();
+      assertEquals("d4", await(dialogues.find(Filters.and(Filters.eq("_id", "d4"), Filters.eq("state", "open"))).first()).get("_id"));
+      assertEquals(null, await(dialogues.find(Filters.and(Filters.eq("_id", "d5"), Filters.eq("state", "open"))).first()));
+      assertEquals(null, await(dialogues.find(Filters.and(Filters.eq("_id", "d404"), Filters.eq("state", "open"))).first()));
+      assertEquals(7L, await(dialogues.find(Filters.and(Filters.eq("_id", 7), Filters.eq("state", "open"))).first()).get("_id"));
+      Document claimed = await(dialogues.findOneAndUpdate(Filters.and(Filters.eq("_id", "d6"), Filters.eq("state", "open"),
+          Filters.not(Filters.gte("claim", 6L))), Updates.set("claim", 6L), new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)));
+      assertEquals(6L, claimed.get("claim"));
+      assertEquals(null, await(dialogues.findOneAndUpdate(Filters.and(Filters.eq("_id", "d6"), Filters.not(Filters.gte("claim", 6L))),
+          Updates.set("claim", 6L))), "a second claim of the same number finds nothing");
+      assertEquals(0L, await(dialogues.updateOne(Filters.and(Filters.eq("_id", "d8"), Filters.eq("state", "closed")),
+          Updates.set("x", 1))).getMatchedCount());
+      assertEquals(1L, await(dialogues.updateOne(Filters.and(Filters.eq("_id", "d9"), Filters.eq("state", "closed"),
+          Filters.lt("seq", 10L)), Updates.set("x", 1))).getModifiedCount());
+      assertEquals(before, EmbeddedCollection.scans(), "no conditional query by _id read the whole collection");
+
+      assertEquals(100L, await(dialogues.countDocuments(Filters.eq("state", "closed"))));
+      assertTrue(EmbeddedCollection.scans() > before, "a query without _id is still a scan, and counted");
+      assertEquals(1, await(dialogues.find(Filters.eq("x", 1)).first()).getInteger("x"));
     }
   }
 

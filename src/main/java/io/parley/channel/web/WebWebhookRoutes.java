@@ -11,6 +11,7 @@ import io.parley.http.Responses;
 import io.parley.store.Collections;
 import io.parley.store.DocumentStore;
 import io.parley.store.Ids;
+import io.parley.store.RecentDocuments;
 import io.parley.webhook.StandardWebhooks;
 import io.parley.webhook.WebhookRejected;
 import io.vertx.core.Future;
@@ -21,6 +22,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
+import java.time.Duration;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,18 +30,20 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /webhooks/web/:channelId}: messages contacts sent through a web/API channel (SPEC §7). There
  * is no bearer token; the Standard Webhooks signature made with the channel's secret stands in for one, so
- * nothing is parsed or stored before it holds.
+ * nothing is parsed or stored before it holds. The channel is read for every message but kept for {@link
+ * #CHANNEL_TTL}: a changed secret or a deleted channel takes effect within that.
  */
 public final class WebWebhookRoutes {
   static final long MAX_BODY_BYTES = 64 * 1024;
+  static final Duration CHANNEL_TTL = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger(WebWebhookRoutes.class);
 
-  private final DocumentStore channels;
+  private final RecentDocuments channels;
   private final Inbox inbox;
   private final Clock clock;
 
   public WebWebhookRoutes(App app) {
-    this.channels = new DocumentStore(app.store(), Collections.CHANNELS);
+    this.channels = new RecentDocuments(new DocumentStore(app.store(), Collections.CHANNELS), CHANNEL_TTL);
     this.inbox = new Inbox(app.store(), app.vertx().eventBus());
     this.clock = app.clock();
   }

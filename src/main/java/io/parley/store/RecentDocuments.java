@@ -1,6 +1,5 @@
-package io.parley.conversation;
+package io.parley.store;
 
-import io.parley.store.DocumentStore;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -8,10 +7,10 @@ import java.util.Map;
 
 /**
  * Documents read by {@code _id} and kept for a moment (tasks, AI profiles, managers, channels are read for
- * every reply but change rarely): an edit reaches the responder within {@code ttl}. Not shared between
- * verticles, so it needs no locking.
+ * every message but change rarely): an edit reaches the reader within {@code ttl}. One instance belongs to
+ * one verticle, so it needs no locking.
  */
-final class RecentDocuments {
+public final class RecentDocuments {
   private static final int MAX_ENTRIES = 1024;
 
   private record Entry(org.bson.Document doc, long until) {}
@@ -25,12 +24,12 @@ final class RecentDocuments {
     }
   };
 
-  RecentDocuments(DocumentStore store, Duration ttl) {
+  public RecentDocuments(DocumentStore store, Duration ttl) {
     this.store = store;
     this.ttlNanos = ttl.toNanos();
   }
 
-  Future<org.bson.Document> find(String id) {
+  public Future<org.bson.Document> find(String id) {
     if (id == null) return Future.succeededFuture(null);
     Entry e = entries.get(id);
     long now = System.nanoTime();
