@@ -20,6 +20,11 @@ import org.h2.mvstore.MVMap;
  * fail on a map changing under its iterator (which stops the whole store). Handing out copies makes every
  * update put a new instance and leave the stored one as it was.
  *
+ * <p>The server keeps each collection's data size by encoding every document it inserts, removes or
+ * updates — twice per update, old and new — only to count bytes; for a task document listing a thousand
+ * channels that was most of the CPU a dispatcher used. Parley never asks for collection statistics, so
+ * sizes are not kept: {@code collStats} reports a stale size.
+ *
  * <p>The server looks a query up in an index only when the query names exactly that index's fields; a
  * conditional write by {@code _id} ({@code {_id: x, state: "open"}}) would read the whole collection. Here a
  * query with an {@code _id} equality among other conditions (also inside {@code $and}) reads that one
@@ -52,6 +57,11 @@ final class EmbeddedCollection extends H2Collection {
   protected Document getDocument(Object position) {
     Document stored = super.getDocument(position);
     return stored == null ? null : new Document(stored);
+  }
+
+  @Override
+  protected boolean tracksDataSize() {
+    return false;
   }
 
   /**
