@@ -8,6 +8,6 @@ cd "$(dirname "$0")/.."
 ./mvnw -q -o test-compile
 ./mvnw -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 mkdir -p bench/results
-java -Xmx1g -Djava.util.logging.config.file=/dev/null \
+java -Xmx1g ${BENCH_JAVA_OPTS:-} -Djava.util.logging.config.file=/dev/null \
   -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
   io.parley.conversation.ConversationBench "$@" 2>bench/results/conversations.log | tee bench/results/conversations.txt

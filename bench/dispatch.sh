@@ -7,6 +7,6 @@ cd "$(dirname "$0")/.."
 ./mvnw -q test-compile
 ./mvnw -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 mkdir -p bench/results
-java -Xmx2g -Djava.util.logging.config.file=/dev/null \
+java -Xmx2g ${BENCH_JAVA_OPTS:-} -Djava.util.logging.config.file=/dev/null \
   -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
   io.parley.dispatch.DispatchBench "$@" 2>bench/results/dispatch.log | tee bench/results/dispatch.txt

@@ -11,6 +11,7 @@ import io.parley.channel.SendResult;
 import io.parley.config.ParleyConfig;
 import io.parley.store.Store;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -29,12 +30,27 @@ import org.slf4j.LoggerFactory;
  * Opens outreach dialogues on one channel, for every running task that uses it, one at a time: the
  * {@link ChannelPlanner} says which task and when; a daily slot is taken, a target claimed, the opening
  * message sent and its outcome recorded. Runs on exactly one process, the holder of the channel's lease.
+ *
+ * <p>Claiming takes a few store round trips, whose time varies with the store's load. So that the message
+ * still leaves when it is due, the claim starts a little ahead ({@link #lead()}, from how long recent claims
+ * took) and the send waits for the due time; the pause is counted from when the previous message actually
+ * left, so two messages are never closer than the pause.
  */
 public final class ChannelDispatcher extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ChannelDispatcher.class);
+  private static final int CLAIM_HISTORY = 16;
+  private static final long MAX_LEAD_MILLIS = 1000;
 
-  /** What every dispatcher is built from. */
-  public record Deps(Store store, Clock clock, Scheduler scheduler, MeterRegistry registry, ParleyConfig.Dispatch settings) {}
+  /** What every dispatcher is built from; {@code pages} is shared by the dispatchers of one process. */
+  public record Deps(Store store, Clock clock, Scheduler scheduler, MeterRegistry registry, ParleyConfig.Dispatch settings,
+      PageCache pages) {
+    /** Pages for 64 × 1,000 addresses: every page any task's dispatchers are working through, for dozens of tasks. */
+    private static final int PAGES = 64;
+
+    public Deps(Store store, Clock clock, Scheduler scheduler, MeterRegistry registry, ParleyConfig.Dispatch settings) {
+      this(store, clock, scheduler, registry, settings, new PageCache(PAGES));
+    }
+  }
 
   private record Attempt(TargetClaims.Claim claim, TaskPlan plan, Document task, OutgoingMessage message, LocalDate day,
       int number, Instant notBefore) {}
@@ -59,6 +75,13 @@ public final class ChannelDispatcher extends VerticleBase {
   private boolean busy;
   private boolean stopped;
   private volatile Instant leaseUntil = Instant.MAX;
+  /** How long the last few claims took, in ms, to know how far ahead to start the next one. */
+  private final long[] claimMillis = new long[CLAIM_HISTORY];
+  private int claimCount;
+  /** A claimed opening waiting for its due time, and the timer that sends it. */
+  private Attempt onHold;
+  private Scheduler.Cancellable holdTimer;
+  private Promise<Void> holdDone;
 
   public ChannelDispatcher(String channelId, Channel channel, String owner, Deps deps) {
     this.channelId = channelId;
@@ -74,7 +97,7 @@ public final class ChannelDispatcher extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    claims = new TargetClaims(deps.store());
+    claims = new TargetClaims(deps.store(), deps.pages());
     limit = new DailyLimit(deps.store());
     recorder = new DialogueRecorder(deps.store());
     suppressions = new io.parley.store.DocumentStore(deps.store(), io.parley.store.Collections.SUPPRESSIONS);
@@ -93,7 +116,7 @@ public final class ChannelDispatcher extends VerticleBase {
   public Future<?> stop() {
     stopped = true;
     if (timer != null) timer.cancel();
-    Future<Void> ended = Future.succeededFuture();
+    Future<Void> ended = releaseOnHold();
     for (Attempt waiting : retries) {
       ended = ended.compose(v -> claims.end(waiting.claim(), TargetState.UNKNOWN, TargetClaims.INTERRUPTED, now()));
     }
@@ -146,9 +169,26 @@ public final class ChannelDispatcher extends VerticleBase {
       }
       if (retryDue == null || due.isBefore(retryDue)) retryDue = due;
     }
-    ChannelPlanner.Decision decision = planner.next(now);
-    if (decision.task().isPresent()) run(open(decision.task().get(), now), now);
-    else wakeAt(retryDue == null || (decision.wakeAt() != null && decision.wakeAt().isBefore(retryDue)) ? decision.wakeAt() : retryDue);
+    Duration lead = lead();
+    ChannelPlanner.Decision decision = planner.next(now.plus(lead));
+    if (decision.task().isPresent()) {
+      TaskPlan task = decision.task().get();
+      run(open(task, now, later(now, planner.eligibleAt(task, now))), now);
+      return;
+    }
+    Instant next = decision.wakeAt() == null ? null : decision.wakeAt().minus(lead);
+    wakeAt(retryDue == null || (next != null && next.isBefore(retryDue)) ? next : retryDue);
+  }
+
+  /** How far ahead of its due time a claim starts: half again the longest of the last few, at most a second. */
+  private Duration lead() {
+    long longest = 0;
+    for (int i = 0; i < Math.min(claimCount, CLAIM_HISTORY); i++) longest = Math.max(longest, claimMillis[i]);
+    return Duration.ofMillis(Math.min(MAX_LEAD_MILLIS, longest + longest / 2));
+  }
+
+  private void claimTook(Instant started) {
+    claimMillis[claimCount++ % CLAIM_HISTORY] = Math.max(0, Duration.between(started, now()).toMillis());
   }
 
   /** Runs one attempt; the dispatcher is busy until it ends, whichever way. */
@@ -173,7 +213,6 @@ public final class ChannelDispatcher extends VerticleBase {
     if (timer != null) timer.cancel();
     timerAt = target;
     timer = deps.scheduler().at(target, () -> {
-      metrics.lag(Duration.between(target, now()).toMillis() / 1000.0);
       timer = null;
       timerAt = null;
       kick();
@@ -182,10 +221,10 @@ public final class ChannelDispatcher extends VerticleBase {
 
   /**
    * Claims the task's next target (the claim also reads whether the task still runs, so a pause made on
-   * any process stops it here), then takes a slot of the day's limit, then sends.
+   * any process stops it here), then takes a slot of the day's limit, then sends at {@code due}.
    */
-  private Future<Void> open(TaskPlan plan, Instant now) {
-    LocalDate day = TaskPlan.utcDay(now);
+  private Future<Void> open(TaskPlan plan, Instant now, Instant due) {
+    LocalDate day = TaskPlan.utcDay(due);
     return claims.claimNext(plan.taskId(), channelId, owner, now).compose(found -> {
       if (found.task() == null || !found.running()) return loadTasks();
       if (found.claim() == null) return nothingToSend(plan, now);
@@ -197,9 +236,52 @@ public final class ChannelDispatcher extends VerticleBase {
           return claims.release(found.claim());
         }
         TargetClaims.Claim claim = found.claim();
-        return send(new Attempt(claim, plan, found.task(), OpeningText.of(found.task()).message(claim), day, 1, now), now);
+        claimTook(now);
+        return sendAt(new Attempt(claim, plan, found.task(), OpeningText.of(found.task()).message(claim), day, 1, due), due);
       }));
     });
+  }
+
+  /** Sends a freshly claimed opening at its due time (now, if that has passed). */
+  private Future<Void> sendAt(Attempt a, Instant due) {
+    if (!now().isBefore(due)) return sendClaimed(a);
+    Promise<Void> sent = Promise.promise();
+    onHold = a;
+    holdDone = sent;
+    holdTimer = deps.scheduler().at(due, () -> {
+      if (onHold != a) return; // released by stop()
+      onHold = null;
+      holdTimer = null;
+      holdDone = null;
+      sendClaimed(a).onComplete(sent);
+    });
+    return sent.future();
+  }
+
+  /**
+   * Sends a new opening unless, since it was claimed, the lease ran out or its task stopped running here;
+   * then the target goes back to pending, untried, with its daily slot.
+   */
+  private Future<Void> sendClaimed(Attempt a) {
+    Instant now = now();
+    boolean stillRunning = planner.tasks().stream().anyMatch(t -> t.taskId().equals(a.plan().taskId()));
+    if (stopped || now.isAfter(leaseUntil) || !stillRunning) {
+      return claims.release(a.claim()).compose(v -> limit.giveBack(channelId, a.day()));
+    }
+    metrics.lag(Duration.between(a.notBefore(), now).toMillis() / 1000.0);
+    return send(a, now);
+  }
+
+  /** At stop, an opening claimed but not yet sent goes back to pending with its slot. */
+  private Future<Void> releaseOnHold() {
+    Attempt held = onHold;
+    if (held == null) return Future.succeededFuture();
+    Promise<Void> done = holdDone;
+    onHold = null;
+    holdDone = null;
+    if (holdTimer != null) holdTimer.cancel();
+    holdTimer = null;
+    return claims.release(held.claim()).compose(v -> limit.giveBack(channelId, held.day())).onComplete(done);
   }
 
   /** The contact opted out (a stop word on any channel) after the audience was uploaded: never messaged. */

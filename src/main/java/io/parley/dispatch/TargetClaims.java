@@ -45,15 +45,15 @@ final class TargetClaims {
   private final MongoCollection<Document> tasks;
   private final TaskCounters counters;
   private final AudiencePages pages;
-  /** Pages never change once written, and a dispatcher works through one at a time: a few suffice. */
-  private final java.util.Map<String, List<String>> pageCache = new java.util.LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(java.util.Map.Entry<String, List<String>> eldest) {
-      return size() > 8;
-    }
-  };
+  private final PageCache pageCache;
 
+  /** With a cache of its own, for a caller that claims alone. */
   TargetClaims(Store store) {
+    this(store, new PageCache(8));
+  }
+
+  TargetClaims(Store store, PageCache pageCache) {
+    this.pageCache = pageCache;
     this.audience = store.collection(Collections.AUDIENCE);
     this.tasks = store.collection(Collections.TASKS);
     this.counters = new TaskCounters(store);
@@ -144,11 +144,10 @@ final class TargetClaims {
   }
 
   private Future<List<String>> page(String taskId, long page) {
-    String key = taskId + ":" + page;
-    List<String> cached = pageCache.get(key);
+    List<String> cached = pageCache.get(taskId, page);
     if (cached != null) return Future.succeededFuture(cached);
     return pages.find(taskId, page).map(addresses -> {
-      if (addresses != null) pageCache.put(key, addresses);
+      if (addresses != null) pageCache.put(taskId, page, addresses);
       return addresses;
     });
   }
@@ -194,7 +193,7 @@ final class TargetClaims {
             return endInterrupted(first, Instant.now()).compose(v -> sweep(taskId));
           }
           long page = AudiencePages.pageOf(first.get("seq", Number.class).longValue());
-          pageCache.remove(taskId + ":" + page);
+          pageCache.remove(taskId, page);
           long before = first.get("seq", Number.class).longValue() - 1;
           // a process that died between a batch and its page left the page unwritten: rebuild it
           return pages.find(taskId, page).compose(found -> found != null ? Future.succeededFuture(found)
