@@ -228,17 +228,28 @@ public final class ChannelDispatcher extends VerticleBase {
     return claims.claimNext(plan.taskId(), channelId, owner, now).compose(found -> {
       if (found.task() == null || !found.running()) return loadTasks();
       if (found.claim() == null) return nothingToSend(plan, now);
-      return suppressions.find(found.claim().address()).compose(optOut -> optOut != null
-          ? skipOptedOut(found.claim(), now) : limit.take(channelId, day, plan.dailyLimit()).compose(used -> {
+      TargetClaims.Claim claim = found.claim();
+      // whether the contact opted out and a slot of the day's limit, asked together: one round trip's wait
+      Future<Document> optedOut = suppressions.find(claim.address());
+      Future<Integer> slot = limit.take(channelId, day, plan.dailyLimit());
+      return Future.join(optedOut, slot).transform(ignored -> {
+        if (optedOut.failed() || slot.failed()) {
+          Future<Void> back = slot.succeeded() && slot.result() > 0 ? limit.giveBack(channelId, day) : Future.succeededFuture();
+          return back.compose(v -> claims.release(claim))
+              .compose(v -> Future.failedFuture(optedOut.failed() ? optedOut.cause() : slot.cause()));
+        }
+        int used = slot.result();
+        if (optedOut.result() != null) {
+          return (used > 0 ? limit.giveBack(channelId, day) : Future.<Void>succeededFuture()).compose(v -> skipOptedOut(claim, now));
+        }
         metrics.remainingToday(used == 0 ? 0 : plan.dailyLimit() - used);
         if (used == 0) {
           planner.limitReached(plan.taskId(), now);
-          return claims.release(found.claim());
+          return claims.release(claim);
         }
-        TargetClaims.Claim claim = found.claim();
         claimTook(now);
         return sendAt(new Attempt(claim, plan, found.task(), OpeningText.of(found.task()).message(claim), day, 1, due), due);
-      }));
+      });
     });
   }
 

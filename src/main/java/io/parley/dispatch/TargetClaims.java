@@ -11,7 +11,7 @@ import io.parley.audience.AudiencePages;
 import io.parley.audience.BatchWriter;
 import io.parley.audience.TargetState;
 import io.parley.store.Collections;
-import io.parley.store.Ids;
+import io.parley.store.DerivedIds;
 import io.parley.store.Rx;
 import io.parley.store.Store;
 import io.parley.task.TaskCounters;
@@ -23,12 +23,13 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 
 /**
- * Claims audience entries for sending, at most once. Every read and write is addressed by {@code _id} alone
- * (the only lookup the embedded store serves from an index): a dispatcher reserves the task's next sequence
- * number ({@code $inc} of {@code cursor} on the task), finds its address in the task's pages, then
- * increments that entry's {@code claims}; only the caller that saw it at zero while pending owns it, and
- * then marks it {@code sending}. The message and
- * dialogue ids are fixed at the first claim, so every retry of the send carries the same ids. A claim left
+ * Claims audience entries for sending, at most once. Every read and write is addressed by {@code _id}: a
+ * dispatcher reserves the task's next sequence number ({@code $inc} of {@code cursor} on the task), finds
+ * its address in the task's pages, then claims that entry in one conditional write — only while it is
+ * pending with {@code claims} at zero; the write counts the claim and marks it {@code sending}. Anyone else
+ * taking an entry (an opt-out, a sweep) increments {@code claims} and owns it only if it was zero, so two
+ * never both own one. The message and dialogue ids are derived from the entry (or kept from an earlier build
+ * that stored them), so every send of it, a retry or a requeued resend, carries the same ids. A claim left
  * by a process that died is never resent: recovery turns it into {@code unknown}.
  */
 final class TargetClaims {
@@ -65,9 +66,16 @@ final class TargetClaims {
       String dialogueId) {
     static Claim of(Document entry) {
       Document fields = entry.get("fields", Document.class);
-      return new Claim(entry.getString("_id"), entry.getString("task"), entry.get("seq", Number.class).longValue(),
+      String id = entry.getString("_id");
+      return new Claim(id, entry.getString("task"), entry.get("seq", Number.class).longValue(),
           entry.getString("address"), fields == null ? new Document() : fields,
-          entry.get("messageId") instanceof String m ? m : null, entry.get("dialogueId") instanceof String d ? d : null);
+          entry.get("messageId") instanceof String m ? m : DerivedIds.of("opening:" + id),
+          entry.get("dialogueId") instanceof String d ? d : DerivedIds.of("dialogue:" + id));
+    }
+
+    /** What a write ending the claim records of it, so the entry names its message and dialogue. */
+    Bson ids() {
+      return Updates.combine(Updates.set("messageId", messageId), Updates.set("dialogueId", dialogueId));
     }
   }
 
@@ -159,22 +167,14 @@ final class TargetClaims {
     return false;
   }
 
+  /** The entry, claimed for sending on {@code channelId}; null for a gap in the numbering or somebody else's. */
   private Future<Claim> claim(String entryId, String channelId, String owner, Instant now) {
-    return Rx.first(audience.findOneAndUpdate(Filters.eq("_id", entryId), Updates.inc("claims", 1),
-            new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE)))
-        .compose(before -> {
-          if (before == null || number(before, "claims") > 0 || !TargetState.PENDING.wire().equals(before.getString("state"))) {
-            return Future.succeededFuture(null); // a gap in the numbering, or somebody else's
-          }
-          String messageId = before.get("messageId") instanceof String m ? m : Ids.newId();
-          String dialogueId = before.get("dialogueId") instanceof String d ? d : Ids.newId();
-          before.append("messageId", messageId).append("dialogueId", dialogueId);
-          return Rx.done(audience.updateOne(Filters.eq("_id", entryId), Updates.combine(
-                  Updates.set("state", TargetState.SENDING.wire()), Updates.set("channel", channelId),
-                  Updates.set("owner", owner), Updates.set("claimedAt", Date.from(now)),
-                  Updates.set("messageId", messageId), Updates.set("dialogueId", dialogueId))))
-              .map(Claim.of(before));
-        });
+    return Rx.first(audience.findOneAndUpdate(Filters.and(Filters.eq("_id", entryId),
+                Filters.eq("state", TargetState.PENDING.wire()), Filters.not(Filters.gt("claims", 0))),
+            Updates.combine(Updates.inc("claims", 1), Updates.set("state", TargetState.SENDING.wire()),
+                Updates.set("channel", channelId), Updates.set("owner", owner), Updates.set("claimedAt", Date.from(now))),
+            new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
+        .map(after -> after == null ? null : Claim.of(after));
   }
 
   /**
@@ -220,7 +220,7 @@ final class TargetClaims {
   Future<Document> sent(Claim claim, String platformId, Instant now) {
     return Rx.first(audience.findOneAndUpdate(Filters.eq("_id", claim.entryId()),
             Updates.combine(Updates.set("state", TargetState.SENT.wire()), Updates.set("reason", null),
-                Updates.set("finishedAt", Date.from(now)), Updates.set("platformMessageId", platformId)),
+                Updates.set("finishedAt", Date.from(now)), Updates.set("platformMessageId", platformId), claim.ids()),
             new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE)))
         .compose(before -> {
           TargetState from = before == null ? TargetState.SENDING : TargetState.fromWire(before.getString("state"));
@@ -239,7 +239,7 @@ final class TargetClaims {
   private Future<Void> finish(Claim claim, TargetState state, String reason, org.bson.conversions.Bson extra, Instant now) {
     return Rx.first(audience.findOneAndUpdate(Filters.eq("_id", claim.entryId()),
             Updates.combine(Updates.set("state", state.wire()), Updates.set("reason", reason),
-                Updates.set("finishedAt", Date.from(now)), extra),
+                Updates.set("finishedAt", Date.from(now)), claim.ids(), extra),
             new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE)))
         .compose(before -> before == null ? Future.<Void>succeededFuture()
             : counters.move(claim.taskId(), TargetState.fromWire(before.getString("state")), state, 1));

@@ -2,6 +2,7 @@ package io.parley.followup;
 
 import io.parley.App;
 import io.parley.store.Collections;
+import io.parley.store.DerivedIds;
 import io.parley.store.DocumentStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

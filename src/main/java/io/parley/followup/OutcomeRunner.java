@@ -9,6 +9,7 @@ import io.parley.audience.AudienceImport;
 import io.parley.audience.TargetState;
 import io.parley.channel.Platform;
 import io.parley.store.Collections;
+import io.parley.store.DerivedIds;
 import io.parley.store.DocumentStore;
 import io.parley.store.DuplicateKey;
 import io.parley.store.Rx;

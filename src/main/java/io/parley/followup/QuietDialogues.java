@@ -6,6 +6,7 @@ import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import io.parley.App;
 import io.parley.store.Collections;
+import io.parley.store.DerivedIds;
 import io.parley.store.Rx;
 import io.vertx.core.Future;
 import java.time.Duration;

@@ -7,6 +7,7 @@ import com.mongodb.client.model.Filters;
 import io.parley.App;
 import io.parley.EventAddresses;
 import io.parley.store.Collections;
+import io.parley.store.DerivedIds;
 import io.parley.store.Ids;
 import io.parley.support.Http;
 import io.parley.support.Poll;

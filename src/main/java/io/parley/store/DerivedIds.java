@@ -1,4 +1,4 @@
-package io.parley.followup;
+package io.parley.store;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -6,14 +6,14 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Ids derived from what caused a task (a delivery given up on, a quiet dialogue, an outcome's action), in
- * the shape of every other id: an event seen twice, or an action retried, inserts the same {@code _id}
- * and the store refuses the second as a duplicate.
+ * Ids derived from what they stand for (a follow-up task's cause, the opening sent to an audience entry), in
+ * the shape of every other id: an event seen twice, or an action retried, gets the same {@code _id}, and the
+ * store refuses the second as a duplicate.
  */
-final class DerivedIds {
+public final class DerivedIds {
   private DerivedIds() {}
 
-  static String of(String cause) {
+  public static String of(String cause) {
     try {
       byte[] hash = MessageDigest.getInstance("SHA-256").digest(cause.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(hash, 0, 12);
