@@ -33,7 +33,7 @@ public record ParleyConfig(
 
   /** The dispatcher's settings (see config/parley.properties). */
   public record Dispatch(boolean enabled, int leaseSeconds, int refreshSeconds, int idleRecheckSeconds,
-      int maxAttempts) {}
+      int maxAttempts, int claimAheadMillis) {}
 
   /** Managers' dialogues: handover timeouts, unanswered dialogues, reply retries (see config/parley.properties). */
   public record Dialogues(int handoverTimeoutMinutes, String afterHandoverTimeout, int noAnswerAfterHours,
@@ -82,7 +82,7 @@ public record ParleyConfig(
         r.integer("metrics.refreshSeconds", 1, 3600),
         new Dispatch(r.bool("dispatch.enabled"), r.integer("dispatch.leaseSeconds", 3, 3600),
             r.integer("dispatch.refreshSeconds", 1, 3600), r.integer("dispatch.idleRecheckSeconds", 1, 3600),
-            r.integer("dispatch.maxAttempts", 1, 100)),
+            r.integer("dispatch.maxAttempts", 1, 100), r.integer("dispatch.claimAheadMillis", 0, 1000)),
         new Dialogues(r.integer("dialogue.handoverTimeoutMinutes", 0, 10_080),
             r.oneOf("dialogue.afterHandoverTimeout", "ai", "stay"), r.integer("dialogue.noAnswerAfterHours", 0, 8_760),
             r.integer("dialogue.watchSeconds", 1, 3600), r.integer("dialogue.replyAttempts", 1, 100)),

@@ -180,11 +180,14 @@ public final class ChannelDispatcher extends VerticleBase {
     wakeAt(retryDue == null || (next != null && next.isBefore(retryDue)) ? next : retryDue);
   }
 
-  /** How far ahead of its due time a claim starts: half again the longest of the last few, at most a second. */
+  /**
+   * How far ahead of its due time a claim starts: half again the longest of the last few, at most a second,
+   * and at least {@code dispatch.claimAheadMillis}.
+   */
   private Duration lead() {
     long longest = 0;
     for (int i = 0; i < Math.min(claimCount, CLAIM_HISTORY); i++) longest = Math.max(longest, claimMillis[i]);
-    return Duration.ofMillis(Math.min(MAX_LEAD_MILLIS, longest + longest / 2));
+    return Duration.ofMillis(Math.max(deps.settings().claimAheadMillis(), Math.min(MAX_LEAD_MILLIS, longest + longest / 2)));
   }
 
   private void claimTook(Instant started) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.store.Collections;
+import io.parley.support.Poll;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -280,6 +281,42 @@ class ChannelDispatcherTest {
       assertEquals(claimed.messageId(), rig.receiver.deliveries().get(1).webhookId());
       assertEquals("completed", rig.task(task).getString("status"));
       assertEquals(2L, rig.task(task).getJsonObject("progress").getLong("sent"));
+    }
+  }
+
+  @Test
+  void anOpeningClaimedAheadLeavesWhenDueAndGoesBackToPendingIfTheDispatcherStops() {
+    try (DispatchRig rig = new DispatchRig(NINE)) {
+      String channel = rig.channel();
+      String task = rig.task(List.of(channel), 0, 24, 100, 3, "Hi", "id", "a", "b", "c");
+      rig.claimAheadMillis = 500;
+      String deployment = rig.dispatch(channel, "me");
+      assertEquals(List.of("a"), rig.sentTo(), "the first is due at once");
+      assertEquals(NINE.plusMillis(2500), rig.scheduler.next(), "the next claim starts 500 ms before its pause is over");
+
+      rig.scheduler.advance(Duration.ofMillis(2700));
+      assertEquals(List.of("a"), rig.sentTo(), "claimed, held until due");
+      assertEquals(1, rig.audience(task, "sending").size());
+      rig.scheduler.advance(Duration.ofMillis(200));
+      assertEquals(List.of("a"), rig.sentTo(), "100 ms before the pause is over");
+      rig.scheduler.advance(Duration.ofMillis(100));
+      Poll.until("b to leave once due", Duration.ofSeconds(10), rig::sentTo, sent -> sent.size() == 2);
+      assertEquals(List.of("a", "b"), rig.sentTo());
+      rig.scheduler.awaitQuiet();
+
+      rig.scheduler.advance(Duration.ofMillis(2600)); // c is claimed ahead and held
+      assertEquals(1, rig.audience(task, "sending").size());
+      rig.undeploy(deployment);
+      assertEquals(List.of("a", "b"), rig.sentTo());
+      assertEquals(0, rig.audience(task, "sending").size());
+      assertEquals(List.of("c"), rig.audience(task, "pending").stream()
+          .map(e -> ((JsonObject) e).getString("address")).toList(), "c goes back untried, not unknown");
+      Document day = rig.db.find(Collections.CHANNEL_DAYS, DailyLimit.key(channel, TaskPlan.utcDay(NINE)));
+      assertEquals(2, day.get("count", Number.class).intValue(), "and its daily slot with it");
+
+      rig.claimAheadMillis = 0;
+      rig.dispatch(channel, "me");
+      assertEquals(List.of("a", "b", "c"), rig.sentTo(), "a new dispatcher sends it");
     }
   }
 

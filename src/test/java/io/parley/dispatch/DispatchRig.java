@@ -42,6 +42,8 @@ final class DispatchRig implements AutoCloseable {
   final String manager;
   final String ai;
   final java.util.concurrent.atomic.AtomicInteger sleeps = new java.util.concurrent.atomic.AtomicInteger();
+  /** {@code dispatch.claimAheadMillis} of the dispatchers deployed from here on. */
+  volatile int claimAheadMillis;
   volatile Consumer<RoutingContext> answer = ctx -> ctx.response().putHeader("Content-Type", "application/json")
       .end(new JsonObject().put("id", "r-" + System.nanoTime()).encode());
 
@@ -123,7 +125,7 @@ final class DispatchRig implements AutoCloseable {
         .compose(v -> new TargetClaims(app.store()).recover(List.of(channelId), owner, clock.instant()))
         .toCompletionStage().toCompletableFuture());
     ChannelDispatcher.Deps deps = new ChannelDispatcher.Deps(app.store(), clock, scheduler, app.registry(),
-        new ParleyConfig.Dispatch(true, 15, 5, 10, 3));
+        new ParleyConfig.Dispatch(true, 15, 5, 10, 3, claimAheadMillis));
     ChannelDispatcher d = new ChannelDispatcher(channelId, channel, owner, deps);
     return await(app.vertx().deployVerticle(d).toCompletionStage().toCompletableFuture());
   }

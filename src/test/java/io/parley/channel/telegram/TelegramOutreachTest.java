@@ -135,7 +135,7 @@ class TelegramOutreachTest {
       rig.bot.token = "424242:revoked";
       TelegramRig.await(rig.app().vertx().deployVerticle(new io.parley.dispatch.ChannelDispatcher(rig.channel, rig.channel(), "me",
           new io.parley.dispatch.ChannelDispatcher.Deps(rig.app().store(), rig.clock, rig.scheduler, rig.app().registry(),
-              new io.parley.config.ParleyConfig.Dispatch(true, 15, 5, 10, 3)))));
+              new io.parley.config.ParleyConfig.Dispatch(true, 15, 5, 10, 3, 0)))));
       Document channel = Poll.until("auth_failed", Duration.ofSeconds(20), () -> rig.db.find(Collections.CHANNELS, rig.channel),
           c -> "auth_failed".equals(c.getString("state")));
       assertTrue(channel.getString("stateReason").contains("401"), channel.getString("stateReason"));

@@ -86,7 +86,7 @@ final class TelegramRig implements AutoCloseable {
   /** Deploys the channel's dispatcher, as the supervisor would, and lets it run until it sleeps. */
   void dispatch() {
     ChannelDispatcher.Deps deps = new ChannelDispatcher.Deps(app().store(), clock, scheduler, app().registry(),
-        new ParleyConfig.Dispatch(true, 15, 5, 10, 3));
+        new ParleyConfig.Dispatch(true, 15, 5, 10, 3, 0));
     await(app().vertx().deployVerticle(new ChannelDispatcher(channel, channel(), "me", deps)));
     scheduler.awaitQuiet();
   }
