@@ -53,8 +53,13 @@ public final class DispatchBench {
       req.end().onComplete(v -> req.response().putHeader("Content-Type", "application/json").end("{}"));
     }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
-    try (TestParley parley = TestParley.start(TestParley.tempDir(), Map.of("dispatch.refreshSeconds", "5"),
-        Clock.systemUTC())) {
+    Map<String, String> config = new java.util.HashMap<>(Map.of("dispatch.refreshSeconds", "5"));
+    // more configuration for an experiment: -Dbench.config=key=value,key=value (e.g. through BENCH_JAVA_OPTS)
+    for (String pair : System.getProperty("bench.config", "").split(",")) {
+      if (pair.contains("=")) config.put(pair.substring(0, pair.indexOf('=')).trim(), pair.substring(pair.indexOf('=') + 1).trim());
+    }
+    if (System.getProperty("bench.config") != null) System.out.println("configuration " + config);
+    try (TestParley parley = TestParley.start(TestParley.tempDir(), config, Clock.systemUTC())) {
       Http http = parley.http();
       String secret = StandardWebhooks.newSecret();
       long setup = System.nanoTime();
