@@ -84,8 +84,7 @@ final class Dialogues {
           List<Bson> changes = new ArrayList<>(List.of(Updates.inc("inSeq", 1L), Updates.set("lastInAt", Date.from(at)),
               remember("contact", text)));
           changes.addAll(DialogueActivity.changes(message)); // what the managers' list shows
-          return Rx.first(dialogues.findOneAndUpdate(Filters.eq("_id", dialogueId), Updates.combine(changes),
-              new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER).projection(ROUTING)));
+          return update(Filters.eq("_id", dialogueId), Updates.combine(changes), ROUTING);
         });
   }
 
@@ -100,9 +99,9 @@ final class Dialogues {
    * answered them and nobody claimed them. The dialogue after the claim, or null when it is not this caller's.
    */
   Future<Document> claimBurst(String dialogueId, long seq) {
-    return Rx.first(dialogues.findOneAndUpdate(Filters.and(Filters.eq("_id", dialogueId), Filters.eq("state", OPEN),
-            Filters.eq("inSeq", seq), Filters.not(Filters.gte("answeredSeq", seq)), Filters.not(Filters.gte("replyClaim", seq))),
-        Updates.set("replyClaim", seq), new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)));
+    return update(Filters.and(Filters.eq("_id", dialogueId), Filters.eq("state", OPEN), Filters.eq("inSeq", seq),
+            Filters.not(Filters.gte("answeredSeq", seq)), Filters.not(Filters.gte("replyClaim", seq))),
+        Updates.set("replyClaim", seq), null);
   }
 
   /**
@@ -155,7 +154,12 @@ final class Dialogues {
   }
 
   private Future<Document> update(String id, Bson update) {
-    return Rx.first(dialogues.findOneAndUpdate(Filters.eq("_id", id), update,
-        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)));
+    return update(Filters.eq("_id", id), update, null);
+  }
+
+  /** The one dialogue {@code filter} finds, after {@code update}, with {@code projection} (null: whole); null if none. */
+  private Future<Document> update(Bson filter, Bson update, Bson projection) {
+    return Rx.first(dialogues.findOneAndUpdate(filter, update,
+        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER).projection(projection)));
   }
 }
