@@ -17,8 +17,10 @@ import io.parley.http.HttpVerticle;
 import io.parley.integration.delivery.CallbackEvents;
 import io.parley.integration.delivery.DeliveryWorker;
 import io.parley.ops.TaskCountsVerticle;
+import io.parley.store.Collections;
 import io.parley.store.Store;
 import io.parley.store.StoreIndexes;
+import io.parley.task.TaskProgress;
 import io.parley.token.AdminBootstrap;
 import io.parley.token.TokenStore;
 import io.vertx.core.Future;
@@ -93,7 +95,12 @@ public final class Parley {
   }
 
   private static Future<Void> bootstrap(App app) {
-    return StoreIndexes.ensure(app.store()).compose(v -> AdminBootstrap.run(app.tokens(), app.config().adminToken()));
+    return StoreIndexes.ensure(app.store())
+        .compose(v -> new TaskProgress(app.store()).migrate())
+        .compose(moved -> {
+          if (moved > 0) log.info("Moved the progress of {} tasks into {}", moved, Collections.TASK_PROGRESS);
+          return AdminBootstrap.run(app.tokens(), app.config().adminToken());
+        });
   }
 
   public int port() {

@@ -2,18 +2,17 @@ package io.parley.audience;
 
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import io.parley.App;
-import io.parley.http.ApiError;
 import io.parley.store.Collections;
 import io.parley.store.DuplicateKey;
 import io.parley.store.Rx;
 import io.parley.task.TaskCounters;
+import io.parley.task.TaskProgress;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Date;
@@ -37,7 +36,7 @@ public final class BatchWriter {
   private final App app;
   private final String taskId;
   private final MongoCollection<Document> audience;
-  private final MongoCollection<Document> tasks;
+  private final TaskProgress progress;
   private final TaskCounters counters;
   private final AudiencePages pages;
   private final List<SeqRange> reserved = new ArrayList<>();
@@ -47,7 +46,7 @@ public final class BatchWriter {
     this.app = app;
     this.taskId = taskId;
     this.audience = app.store().collection(Collections.AUDIENCE);
-    this.tasks = app.store().collection(Collections.TASKS);
+    this.progress = new TaskProgress(app.store());
     this.counters = new TaskCounters(app.store());
     this.pages = new AudiencePages(app.store());
   }
@@ -71,14 +70,13 @@ public final class BatchWriter {
     });
   }
 
-  /** The first number of a fresh page of sequence numbers, by one atomic {@code $inc} on the task. */
+  /** The first number of a fresh page of sequence numbers, by one atomic {@code $inc} on the task's progress. */
   private Future<Long> reserve() {
     int n = AudiencePages.SIZE;
-    return Rx.first(tasks.findOneAndUpdate(Filters.eq("_id", taskId), Updates.inc("audienceSeq", (long) n),
-        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER).projection(Projections.include("audienceSeq"))))
-        .map(task -> {
-          if (task == null) throw ApiError.notFound("task", taskId);
-          long last = ((Number) task.get("audienceSeq")).longValue();
+    return progress.updateAndGet(taskId, Updates.inc("audienceSeq", (long) n), ReturnDocument.AFTER,
+            Projections.include("audienceSeq"))
+        .map(after -> {
+          long last = ((Number) after.get("audienceSeq")).longValue();
           SeqRange range = new SeqRange(last - n + 1, last);
           reserved.add(range);
           return range.first();

@@ -1,8 +1,8 @@
 package io.parley.audience;
 
 /**
- * Where one audience entry stands. Every entry ends in one of these, never silently dropped; the task
- * keeps a counter per state ({@code counts.<state>}) so progress is read without scanning entries.
+ * Where one audience entry stands. Every entry ends in one of these, never silently dropped; the task's
+ * progress keeps a counter per state ({@code counts.<state>}) so it is read without scanning entries.
  */
 public enum TargetState {
   PENDING, SENDING, SENT, FAILED, SKIPPED, UNKNOWN;

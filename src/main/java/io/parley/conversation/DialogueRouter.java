@@ -14,6 +14,7 @@ import io.parley.store.Collections;
 import io.parley.store.DuplicateKey;
 import io.parley.store.Ids;
 import io.parley.store.Rx;
+import io.parley.task.TaskProgress;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -53,6 +54,7 @@ public final class DialogueRouter extends VerticleBase {
   private MongoCollection<Document> inbound;
   private RoutedMarks routed;
   private MongoCollection<Document> tasks;
+  private TaskProgress progress;
   private MongoCollection<Document> audience;
   private MessageConsumer<JsonObject> consumer;
 
@@ -76,6 +78,7 @@ public final class DialogueRouter extends VerticleBase {
     inbound = store.collection(Collections.INBOUND);
     routed = new RoutedMarks(inbound);
     tasks = store.collection(Collections.TASKS);
+    progress = new TaskProgress(store);
     audience = store.collection(Collections.AUDIENCE);
     consumer = vertx.eventBus().consumer(EventAddresses.INCOMING_MESSAGE, m -> {
       IncomingMessage message = IncomingMessage.fromJson(m.body());
@@ -183,7 +186,7 @@ public final class DialogueRouter extends VerticleBase {
         if (!fresh) return dialogues.find(id);
         metrics.incomingDialogue(channelId);
         events.state(dialogue);
-        return Rx.done(tasks.updateOne(Filters.eq("_id", taskId), Updates.inc("stats.dialogues", 1L))).map(dialogue);
+        return progress.update(taskId, Updates.inc("stats.dialogues", 1L)).map(dialogue);
       });
     });
   }

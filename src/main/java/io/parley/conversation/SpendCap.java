@@ -8,6 +8,7 @@ import com.mongodb.reactivestreams.client.MongoCollection;
 import io.parley.store.Collections;
 import io.parley.store.Rx;
 import io.parley.store.Store;
+import io.parley.task.TaskProgress;
 import io.vertx.core.Future;
 import java.math.BigDecimal;
 import org.bson.Document;
@@ -23,11 +24,11 @@ import org.bson.types.Decimal128;
 final class SpendCap {
   private static final int RESERVE_ATTEMPTS = 4;
   private final MongoCollection<Document> dialogues;
-  private final MongoCollection<Document> tasks;
+  private final TaskProgress progress;
 
   SpendCap(Store store) {
     this.dialogues = store.collection(Collections.DIALOGUES);
-    this.tasks = store.collection(Collections.TASKS);
+    this.progress = new TaskProgress(store);
   }
 
   /** Whether {@code amount} was reserved under {@code limit}. */
@@ -52,7 +53,7 @@ final class SpendCap {
   /** Replaces a reservation by the real cost (also counted on the task); the dialogue's spend after it. */
   Future<BigDecimal> settle(String dialogueId, String taskId, BigDecimal reserved, BigDecimal cost) {
     Future<Void> task = cost.signum() == 0 ? Future.succeededFuture()
-        : Rx.done(tasks.updateOne(Filters.eq("_id", taskId), Updates.inc("stats.spend", new Decimal128(cost))));
+        : progress.update(taskId, Updates.inc("stats.spend", new Decimal128(cost)));
     return task.compose(v -> add(dialogueId, cost.subtract(reserved)));
   }
 

@@ -5,6 +5,7 @@ import io.parley.App;
 import io.parley.config.ParleyConfig;
 import io.parley.store.Collections;
 import io.parley.store.DocumentStore;
+import io.parley.task.TaskProgress;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Duration;
@@ -29,6 +30,7 @@ public final class DialogueWatch extends VerticleBase {
   private final ParleyConfig.Dialogues settings;
   private DocumentStore dialogues;
   private DocumentStore tasks;
+  private TaskProgress progress;
   private DialogueService service;
   private DialogueEvents events;
   private long timer = -1;
@@ -43,6 +45,7 @@ public final class DialogueWatch extends VerticleBase {
   public Future<?> start() {
     dialogues = new DocumentStore(app.store(), Collections.DIALOGUES);
     tasks = new DocumentStore(app.store(), Collections.TASKS);
+    progress = new TaskProgress(app.store());
     service = new DialogueService(app);
     events = new DialogueEvents(vertx.eventBus());
     timer = vertx.setPeriodic(settings.watchSeconds() * 1000L, t -> check());
@@ -65,7 +68,7 @@ public final class DialogueWatch extends VerticleBase {
     if (!"success".equals(e.getString("outcome")) || e.getString("taskId") == null) return;
     Document marker = new Document("_id", "succeeded:" + e.getString("dialogueId")).append("at", new Date());
     new DocumentStore(app.store(), Collections.MANAGER_TASK_ACTIONS).insert(marker)
-        .compose(v -> tasks.update(e.getString("taskId"), com.mongodb.client.model.Updates.inc("stats.succeeded", 1L)))
+        .compose(v -> progress.update(e.getString("taskId"), com.mongodb.client.model.Updates.inc("stats.succeeded", 1L)))
         .onFailure(err -> {
           if (!io.parley.store.DuplicateKey.is(err)) log.warn("Could not count the success of {}", e.getString("dialogueId"), err);
         });

@@ -1,7 +1,7 @@
 package io.parley.dispatch;
 
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
@@ -9,6 +9,7 @@ import io.parley.store.Collections;
 import io.parley.store.DuplicateKey;
 import io.parley.store.Rx;
 import io.parley.store.Store;
+import io.parley.task.TaskProgress;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.Date;
@@ -23,13 +24,13 @@ import org.bson.Document;
 public final class DialogueRecorder {
   private final MongoCollection<Document> dialogues;
   private final MongoCollection<Document> messages;
-  private final MongoCollection<Document> tasks;
+  private final TaskProgress progress;
   private final MongoCollection<Document> keys;
 
   public DialogueRecorder(Store store) {
     this.dialogues = store.collection(Collections.DIALOGUES);
     this.messages = store.collection(Collections.MESSAGES);
-    this.tasks = store.collection(Collections.TASKS);
+    this.progress = new TaskProgress(store);
     this.keys = store.collection(Collections.DIALOGUE_KEYS);
   }
 
@@ -63,10 +64,10 @@ public final class DialogueRecorder {
   public Future<String> assignManager(String taskId, List<String> managers, boolean leastLoaded) {
     if (managers.size() == 1) return Future.succeededFuture(managers.get(0));
     if (!leastLoaded) {
-      return Rx.first(tasks.findOneAndUpdate(Filters.eq("_id", taskId), Updates.inc("managerTurn", 1L),
-              new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE)))
-          .map(task -> {
-            long turn = task == null ? 0 : task.get("managerTurn", 0L);
+      return progress.updateAndGet(taskId, Updates.inc("managerTurn", 1L), ReturnDocument.BEFORE,
+              Projections.include("managerTurn"))
+          .map(before -> {
+            long turn = before == null ? 0 : before.get("managerTurn", 0L);
             return managers.get((int) Math.floorMod(turn, (long) managers.size()));
           });
     }

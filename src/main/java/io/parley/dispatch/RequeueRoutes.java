@@ -14,6 +14,7 @@ import io.parley.http.Responses;
 import io.parley.store.Collections;
 import io.parley.store.Rx;
 import io.parley.task.TaskCounters;
+import io.parley.task.TaskProgress;
 import io.parley.task.TaskStatus;
 import io.parley.token.Role;
 import io.vertx.core.Future;
@@ -33,12 +34,14 @@ public final class RequeueRoutes {
   private final MongoCollection<Document> audience;
   private final MongoCollection<Document> tasks;
   private final TaskCounters counters;
+  private final TaskProgress progress;
 
   public RequeueRoutes(App app) {
     this.app = app;
     this.audience = app.store().collection(Collections.AUDIENCE);
     this.tasks = app.store().collection(Collections.TASKS);
     this.counters = new TaskCounters(app.store());
+    this.progress = new TaskProgress(app.store());
   }
 
   public void mount(Api api) {
@@ -76,7 +79,7 @@ public final class RequeueRoutes {
       long firstSeq = entries.get(0).get("seq", Number.class).longValue();
       Date now = Date.from(app.clock().instant());
       return counters.move(taskId, TargetState.UNKNOWN, TargetState.PENDING, n)
-          .compose(v -> Rx.done(tasks.updateOne(Filters.eq("_id", taskId), Updates.min("cursor", firstSeq - 1))))
+          .compose(v -> progress.update(taskId, Updates.min("cursor", firstSeq - 1)))
           .compose(v -> Rx.first(tasks.updateOne(Filters.and(Filters.eq("_id", taskId),
               Filters.eq("status", TaskStatus.COMPLETED.wire())), Updates.combine(
               Updates.set("status", TaskStatus.IN_PROGRESS.wire()), Updates.unset("finishedAt"), Updates.set("updatedAt", now)))))

@@ -15,6 +15,7 @@ import io.parley.store.DerivedIds;
 import io.parley.store.Rx;
 import io.parley.store.Store;
 import io.parley.task.TaskCounters;
+import io.parley.task.TaskProgress;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.Date;
@@ -24,7 +25,8 @@ import org.bson.conversions.Bson;
 
 /**
  * Claims audience entries for sending, at most once. Every read and write is addressed by {@code _id}: a
- * dispatcher reserves the task's next sequence number ({@code $inc} of {@code cursor} on the task), finds
+ * dispatcher reserves the task's next sequence number ({@code $inc} of {@code cursor} on the task's
+ * progress, {@link TaskProgress}, while it reads the task's status and opening in parallel), finds
  * its address in the task's pages, then claims that entry in one conditional write — only while it is
  * pending with {@code claims} at zero; the write counts the claim and marks it {@code sending}. Anyone else
  * taking an entry (an opt-out, a sweep) increments {@code claims} and owns it only if it was zero, so two
@@ -38,12 +40,14 @@ final class TargetClaims {
    * What a dispatcher reads of a task per dialogue: never its channel list, which for a task on many
    * channels is most of the document and would cross the wire with every claim.
    */
-  private static final Bson FOR_SENDING = Projections.include("status", "cursor", "audienceSeq", "counts",
-      "openingMessage", "managers", "managerAssignment");
+  private static final Bson FOR_SENDING = Projections.include("status", "openingMessage", "managers", "managerAssignment");
+  private static final Bson RESERVED = Projections.include("cursor", "audienceSeq", "counts");
+  private static final Bson COUNTS = Projections.include("counts");
   private static final int MAX_TRIES_PER_CLAIM = 64;
 
   private final MongoCollection<Document> audience;
   private final MongoCollection<Document> tasks;
+  private final TaskProgress progress;
   private final TaskCounters counters;
   private final AudiencePages pages;
   private final PageCache pageCache;
@@ -57,6 +61,7 @@ final class TargetClaims {
     this.pageCache = pageCache;
     this.audience = store.collection(Collections.AUDIENCE);
     this.tasks = store.collection(Collections.TASKS);
+    this.progress = new TaskProgress(store);
     this.counters = new TaskCounters(store);
     this.pages = new AudiencePages(store);
   }
@@ -81,8 +86,8 @@ final class TargetClaims {
 
 
   /**
-   * What a claim attempt found: the task as the reservation read it (its status is fresh: a task paused
-   * on another process is seen here) and the claimed entry, or none when nothing is left to claim.
+   * What a claim attempt found: the task as the claim read it, with its counters (its status is fresh: a
+   * task paused on another process is seen here) and the claimed entry, or none when nothing is left to claim.
    */
   record Attempt(Document task, Claim claim) {
     boolean running() {
@@ -101,11 +106,9 @@ final class TargetClaims {
    */
   private Future<Attempt> claimNext(String taskId, String channelId, String owner, Instant now, int tries) {
     if (tries >= MAX_TRIES_PER_CLAIM) return Future.succeededFuture(new Attempt(null, null));
-    return Rx.first(tasks.findOneAndUpdate(Filters.eq("_id", taskId), Updates.combine(Updates.inc("cursor", 1L),
-                Updates.inc(TaskCounters.field(TargetState.PENDING), -1L), Updates.inc(TaskCounters.field(TargetState.SENDING), 1L)),
-            new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER).projection(FOR_SENDING)))
-        .compose(task -> {
+    return reserve(taskId).compose(task -> {
           if (task == null) return Future.succeededFuture(new Attempt(null, null));
+          if (!task.containsKey("cursor")) return Future.succeededFuture(new Attempt(task, null)); // no audience yet
           long seq = number(task, "cursor");
           if (!RunningTasks.running(task)) return unreserve(taskId, seq).map(new Attempt(task, null));
           if (seq > number(task, "audienceSeq")) {
@@ -120,10 +123,35 @@ final class TargetClaims {
         });
   }
 
+  /**
+   * The reservation and the task's settings, read together: the task with its reserved {@code cursor},
+   * {@code audienceSeq} and counters; null if the task is gone, without {@code cursor} if it has no audience.
+   */
+  private Future<Document> reserve(String taskId) {
+    Future<Document> reserved = progress.updateExisting(taskId, Updates.combine(Updates.inc("cursor", 1L),
+        Updates.inc(TaskCounters.field(TargetState.PENDING), -1L), Updates.inc(TaskCounters.field(TargetState.SENDING), 1L)),
+        RESERVED);
+    Future<Document> settings = Rx.first(tasks.find(Filters.eq("_id", taskId)).projection(FOR_SENDING).limit(1));
+    return Future.join(reserved, settings).transform(ignored -> {
+      Document reservation = reserved.succeeded() ? reserved.result() : null;
+      if (reservation != null && (settings.failed() || settings.result() == null)) {
+        Future<Void> back = unreserve(taskId, number(reservation, "cursor"));
+        return settings.failed() ? back.compose(v -> Future.failedFuture(settings.cause())) : back.map((Document) null);
+      }
+      if (reserved.failed()) return Future.failedFuture(reserved.cause());
+      if (settings.failed()) return Future.failedFuture(settings.cause());
+      Document task = settings.result();
+      if (task != null && reservation != null) reservation.forEach((k, v) -> {
+        if (!"_id".equals(k)) task.put(k, v);
+      });
+      return Future.succeededFuture(task);
+    });
+  }
+
   /** Takes back a reservation that claimed nothing: the counters, and the cursor if it can go back. */
   private Future<Void> unreserve(String taskId, long seq) {
-    return Rx.done(tasks.updateOne(Filters.eq("_id", taskId), Updates.combine(
-        Updates.inc(TaskCounters.field(TargetState.PENDING), 1L), Updates.inc(TaskCounters.field(TargetState.SENDING), -1L))));
+    return progress.update(taskId, Updates.combine(
+        Updates.inc(TaskCounters.field(TargetState.PENDING), 1L), Updates.inc(TaskCounters.field(TargetState.SENDING), -1L)));
   }
 
   /** Gives a claimed target back untried (the day's limit was reached meanwhile): pending again, first in line. */
@@ -131,9 +159,9 @@ final class TargetClaims {
     return Rx.done(audience.updateOne(Filters.eq("_id", claim.entryId()), Updates.combine(
             Updates.set("state", TargetState.PENDING.wire()), Updates.set("claims", 0),
             Updates.unset("owner"), Updates.unset("channel"), Updates.unset("claimedAt"))))
-        .compose(v -> Rx.done(tasks.updateOne(Filters.eq("_id", claim.taskId()), Updates.combine(
+        .compose(v -> progress.update(claim.taskId(), Updates.combine(
             Updates.inc(TaskCounters.field(TargetState.PENDING), 1L), Updates.inc(TaskCounters.field(TargetState.SENDING), -1L),
-            Updates.min("cursor", claim.seq() - 1)))));
+            Updates.min("cursor", claim.seq() - 1))));
   }
 
   /**
@@ -147,7 +175,7 @@ final class TargetClaims {
       String address = addresses != null && offset < addresses.size() ? addresses.get(offset) : null;
       if (address != null || (addresses != null && hasAfter(addresses, offset))) return Future.succeededFuture(address);
       long lastOfPage = AudiencePages.firstSeq(page + 1) - 1;
-      return Rx.done(tasks.updateOne(Filters.eq("_id", taskId), Updates.max("cursor", lastOfPage))).map((String) null);
+      return progress.update(taskId, Updates.max("cursor", lastOfPage)).map((String) null);
     });
   }
 
@@ -198,7 +226,7 @@ final class TargetClaims {
           // a process that died between a batch and its page left the page unwritten: rebuild it
           return pages.find(taskId, page).compose(found -> found != null ? Future.succeededFuture(found)
                   : pages.rebuild(taskId, page))
-              .compose(found -> Rx.done(tasks.updateOne(Filters.eq("_id", taskId), Updates.min("cursor", before))))
+              .compose(found -> progress.update(taskId, Updates.min("cursor", before)))
               .map(true);
         });
   }
@@ -210,12 +238,12 @@ final class TargetClaims {
       counts = counts.compose(doc -> Rx.first(audience.countDocuments(
           Filters.and(Filters.eq("task", taskId), Filters.eq("state", state.wire())))).map(n -> doc.append(state.wire(), n)));
     }
-    return counts.compose(doc -> Rx.done(tasks.updateOne(Filters.eq("_id", taskId), Updates.set("counts", doc))));
+    return counts.compose(doc -> progress.update(taskId, Updates.set("counts", doc)));
   }
 
   /**
-   * Records a delivered opening: the entry is {@code sent}, and one write to the task moves its counter and
-   * counts the dialogue. Answers the task after that write (for the completion check).
+   * Records a delivered opening: the entry is {@code sent}, and one write to the task's progress moves its
+   * counter and counts the dialogue. Answers the progress after that write (for the completion check).
    */
   Future<Document> sent(Claim claim, String platformId, Instant now) {
     return Rx.first(audience.findOneAndUpdate(Filters.eq("_id", claim.entryId()),
@@ -224,10 +252,9 @@ final class TargetClaims {
             new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE)))
         .compose(before -> {
           TargetState from = before == null ? TargetState.SENDING : TargetState.fromWire(before.getString("state"));
-          return Rx.first(tasks.findOneAndUpdate(Filters.eq("_id", claim.taskId()), Updates.combine(
+          return progress.updateAndGet(claim.taskId(), Updates.combine(
                   Updates.inc(TaskCounters.field(from), -1L), Updates.inc(TaskCounters.field(TargetState.SENT), 1L),
-                  Updates.inc("stats.dialogues", 1L)),
-              new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER).projection(Projections.include("counts"))));
+                  Updates.inc("stats.dialogues", 1L)), ReturnDocument.AFTER, COUNTS);
         });
   }
 

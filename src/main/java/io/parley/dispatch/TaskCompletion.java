@@ -1,6 +1,7 @@
 package io.parley.dispatch;
 
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import io.parley.EventAddresses;
@@ -20,34 +21,40 @@ import org.bson.Document;
 
 /**
  * Marks an outgoing task {@code completed} once no target is pending or in flight, exactly once. The
- * counters on the task are the cheap first look; the decision itself is taken from the entries, and the
+ * task's counters are the cheap first look; the decision itself is taken from the entries, and the
  * counters are rebuilt from them then, because a process killed between an entry's write and its counter's
  * can leave a counter off by one (without transactions there is no pairing the two writes).
  */
 final class TaskCompletion {
   private final MongoCollection<Document> tasks;
+  private final MongoCollection<Document> progress;
   private final MongoCollection<Document> audience;
   private final TargetClaims claims;
   private final Vertx vertx;
 
   TaskCompletion(Store store, Vertx vertx, TargetClaims claims) {
     this.tasks = store.collection(Collections.TASKS);
+    this.progress = store.collection(Collections.TASK_PROGRESS);
     this.audience = store.collection(Collections.AUDIENCE);
     this.claims = claims;
     this.vertx = vertx;
   }
 
-  /** After a send: completes the task if its counters (as just written) say it may be done and its entries confirm it. */
-  Future<Boolean> afterSend(Document task, Instant now) {
-    if (task == null || TaskCounters.of(task, TargetState.PENDING) > 0 || TaskCounters.of(task, TargetState.SENDING) > 0) {
+  /**
+   * After a send: completes the task if its counters (its progress as just written) say it may be done and
+   * its entries confirm it.
+   */
+  Future<Boolean> afterSend(Document progress, Instant now) {
+    if (progress == null || TaskCounters.of(progress, TargetState.PENDING) > 0 || TaskCounters.of(progress, TargetState.SENDING) > 0) {
       return Future.succeededFuture(false);
     }
-    return verify(task.getString("_id"), now);
+    return verify(progress.getString("_id"), now);
   }
 
-  /** After a target ended without a dialogue: the same check, reading the task first. */
+  /** After a target ended without a dialogue: the same check, reading the task's progress first. */
   Future<Boolean> afterSend(String taskId, Instant now) {
-    return Rx.first(tasks.find(Filters.eq("_id", taskId)).limit(1)).compose(task -> afterSend(task, now));
+    return Rx.first(progress.find(Filters.eq("_id", taskId)).projection(Projections.include("counts")).limit(1))
+        .compose(found -> afterSend(found, now));
   }
 
   /** Completes the task if none of its entries is pending or being sent. Scans the task's entries. */

@@ -8,6 +8,12 @@ public final class Collections {
   public static final String MANAGERS = "managers";
   public static final String INTEGRATIONS = "integrations";
   public static final String TASKS = "tasks";
+  /**
+   * What moves while a task runs, one small document per task keyed by its id: the audience numbering and
+   * the dispatch cursor, the per-state counters, the dialogue statistics and the manager turn. Apart from
+   * the task's settings (whose channel list can be large) so that each dialogue's writes stay small.
+   */
+  public static final String TASK_PROGRESS = "task_progress";
   public static final String AUDIENCE = "audience";
   /** The audience in upload order, a thousand addresses a page: how entries are claimed by {@code _id}. */
   public static final String AUDIENCE_PAGES = "audience_pages";

@@ -1,11 +1,7 @@
 package io.parley.task;
 
-import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-import com.mongodb.reactivestreams.client.MongoCollection;
 import io.parley.audience.TargetState;
-import io.parley.store.Collections;
-import io.parley.store.Rx;
 import io.parley.store.Store;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -16,13 +12,14 @@ import org.bson.conversions.Bson;
 
 /**
  * A task's per-state audience counters ({@code counts.pending}, {@code counts.sent}, ...), kept on the
- * task document and changed with {@code $inc} by {@code _id}: atomic without transactions, read in O(1).
+ * task's progress document ({@link TaskProgress}) and changed with {@code $inc} by {@code _id}: atomic
+ * without transactions, read in O(1).
  */
 public final class TaskCounters {
-  private final MongoCollection<Document> tasks;
+  private final TaskProgress progress;
 
   public TaskCounters(Store store) {
-    this.tasks = store.collection(Collections.TASKS);
+    this.progress = new TaskProgress(store);
   }
 
   public Future<Void> add(String taskId, Map<TargetState, Long> deltas) {
@@ -31,7 +28,7 @@ public final class TaskCounters {
       if (delta != 0) incs.add(Updates.inc(field(state), delta));
     });
     if (incs.isEmpty()) return Future.succeededFuture();
-    return Rx.done(tasks.updateOne(Filters.eq("_id", taskId), Updates.combine(incs)));
+    return progress.update(taskId, Updates.combine(incs));
   }
 
   /** Moves {@code n} targets between states; nothing when they are already there (a repeated ending). */

@@ -41,9 +41,6 @@ final class TaskMapper {
         .append("channels", d.channels());
     doc.putAll(settings(d));
     return doc.append("status", TaskStatus.AWAITING.wire())
-        .append("counts", TaskCounters.zero())
-        .append("stats", new Document("dialogues", 0L).append("succeeded", 0L).append("spend", new Decimal128(BigDecimal.ZERO)))
-        .append("audienceSeq", 0L)
         .append("createdAt", now)
         .append("updatedAt", now);
   }

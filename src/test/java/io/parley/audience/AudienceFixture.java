@@ -27,7 +27,7 @@ final class AudienceFixture {
   String task(String type, String format, String status) {
     String id = Ids.newId();
     Document task = new Document("_id", id).append("name", "fixture " + type).append("type", type)
-        .append("format", format).append("status", status).append("counts", TaskCounters.zero())
+        .append("format", format).append("status", status)
         .append("createdAt", new Date());
     await(Rx.done(app.store().collection(Collections.TASKS).insertOne(task)));
     return id;
@@ -47,8 +47,8 @@ final class AudienceFixture {
   }
 
   long pending(String taskId) {
-    Document task = await(Rx.first(app.store().collection(Collections.TASKS).find(Filters.eq("_id", taskId))));
-    return TaskCounters.of(task, TargetState.PENDING);
+    Document progress = await(Rx.first(app.store().collection(Collections.TASK_PROGRESS).find(Filters.eq("_id", taskId))));
+    return progress == null ? 0 : TaskCounters.of(progress, TargetState.PENDING);
   }
 
   /** Marks every entry of the task whose address is listed as {@code state}. */

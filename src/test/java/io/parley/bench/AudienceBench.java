@@ -8,7 +8,6 @@ import io.parley.store.Ids;
 import io.parley.store.Rx;
 import io.parley.support.GeneratedLines;
 import io.parley.support.TestParley;
-import io.parley.task.TaskCounters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -144,7 +143,7 @@ public final class AudienceBench {
     String id = Ids.newId();
     await(Rx.done(app.store().collection(Collections.TASKS).insertOne(new Document("_id", id)
         .append("name", "bench").append("type", type).append("format", "incoming_outgoing")
-        .append("status", "awaiting").append("counts", TaskCounters.zero()))));
+        .append("status", "awaiting"))));
     return id;
   }
 

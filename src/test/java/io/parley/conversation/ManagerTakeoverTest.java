@@ -61,8 +61,8 @@ class ManagerTakeoverTest {
       JsonObject outcome = ConversationRig.next(rig.outcomes);
       assertEquals("manager", outcome.getString("by"));
       Poll.until("the success to be counted", Duration.ofSeconds(10),
-          () -> rig.db.find(Collections.TASKS, task).get("stats", Document.class).get("succeeded", Number.class).longValue(),
-          n -> n == 1L);
+          () -> rig.db.find(Collections.TASK_PROGRESS, task).get("stats", Document.class).get("succeeded", Number.class),
+          n -> n != null && n.longValue() == 1L);
       assertEquals(1L, rig.http.get("/api/tasks/" + task, TestParley.ADMIN).json().getJsonObject("progress").getLong("succeeded"));
       rig.writeAndRoute("lead-1", "thanks");
       rig.scheduler.advance(Duration.ofSeconds(30));

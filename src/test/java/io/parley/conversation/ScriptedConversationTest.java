@@ -72,7 +72,7 @@ class ScriptedConversationTest {
     assertEquals("out", out.getString("direction"));
     assertEquals("sent", out.getString("status"));
     assertNotNull(out.getString("platformMessageId"));
-    assertTrue(rig.db.find(Collections.TASKS, task).get("stats", Document.class).get("dialogues", Number.class).longValue() >= 1,
+    assertTrue(rig.db.find(Collections.TASK_PROGRESS, task).get("stats", Document.class).get("dialogues", Number.class).longValue() >= 1,
         "the task counts the dialogue");
   }
 

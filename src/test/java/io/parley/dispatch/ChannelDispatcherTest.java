@@ -327,7 +327,7 @@ class ChannelDispatcherTest {
       String task = rig.task(List.of(channel), 0, 24, 100, 3, "Hi", "id", "a", "b", "c", "a", "d");
       assertEquals(1L, rig.upload(task, "id", "c", "e").getLong("duplicates"), "c is already in the task");
       // a process that died after writing a batch but before its page: the page of "e" is missing
-      rig.db.update(Collections.TASKS, task, new Document("$set", new Document("audienceSeq", 5000L)));
+      rig.db.update(Collections.TASK_PROGRESS, task, new Document("$set", new Document("audienceSeq", 5000L)));
       io.parley.support.Fixtures.await(rig.parley.parley().app().store().collection(Collections.AUDIENCE_PAGES)
           .deleteOne(new Document("_id", task + ":3")));
       rig.dispatch(channel, "me");

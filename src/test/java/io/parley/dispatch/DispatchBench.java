@@ -13,7 +13,6 @@ import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -85,12 +84,15 @@ public final class DispatchBench {
       sleepUntil(started + TimeUnit.SECONDS.toNanos(warmup));
       OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       long cpu0 = os.getProcessCpuTime();
+      long[] gc0 = gcTotals();
       long from = System.nanoTime();
+      System.err.println("window starts at " + Instant.now() + " (late seconds below count from here)");
       long count0 = received.get();
       sleepUntil(from + TimeUnit.SECONDS.toNanos(window));
       long to = System.nanoTime();
       long count1 = received.get();
       long cpu1 = os.getProcessCpuTime();
+      long[] gc1 = gcTotals();
       http.post("/api/tasks/" + task + "/pause", TestParley.ADMIN, null);
 
       double seconds = (to - from) / 1e9;
@@ -110,6 +112,9 @@ public final class DispatchBench {
       System.out.printf("| \\|gap − pause\\|, max | %.1f ms |%n", percentile(deviations, 1.0));
       System.out.printf("| CPU (Parley, its store and the receiver) | %.2f cores of %d |%n", cpuCores,
           Runtime.getRuntime().availableProcessors());
+      System.out.printf("| garbage collections in the window | %d, %,d ms in all |%n", gc1[0] - gc0[0], gc1[1] - gc0[1]);
+      System.out.println();
+      System.out.println("seconds of the window with gaps more than 100 ms off: " + lateSeconds(arrivals, channels, from, to, pause));
 
       claims(parley, http);
     } finally {
@@ -117,15 +122,55 @@ public final class DispatchBench {
     }
   }
 
-  /** For every channel, |gap between consecutive dialogues − pause|, for gaps inside the window, in ms. */
-  private static List<Double> gapDeviations(ConcurrentLinkedQueue<Arrival> arrivals, int channels, long from, long to,
-      int pause) {
+  /** Collections and milliseconds spent in them so far, over every collector of the JVM. */
+  private static long[] gcTotals() {
+    long count = 0;
+    long millis = 0;
+    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      count += Math.max(0, gc.getCollectionCount());
+      millis += Math.max(0, gc.getCollectionTime());
+    }
+    return new long[] {count, millis};
+  }
+
+  /**
+   * When the late dialogues happened: each second of the window (counted from its start) in which some gap
+   * strayed more than 100 ms from the pause, with how many did and the worst. Tells a stall from a slope.
+   */
+  private static String lateSeconds(ConcurrentLinkedQueue<Arrival> arrivals, int channels, long from, long to, int pause) {
+    List<List<Long>> perChannel = perChannel(arrivals, channels);
+    java.util.TreeMap<Long, double[]> bySecond = new java.util.TreeMap<>();
+    for (List<Long> times : perChannel) {
+      for (int i = 1; i < times.size(); i++) {
+        if (times.get(i - 1) < from || times.get(i) > to) continue;
+        double off = Math.abs((times.get(i) - times.get(i - 1)) / 1e6 - pause * 1000.0);
+        if (off <= 100) continue;
+        double[] s = bySecond.computeIfAbsent((times.get(i) - from) / 1_000_000_000L, k -> new double[2]);
+        s[0]++;
+        s[1] = Math.max(s[1], off);
+      }
+    }
+    if (bySecond.isEmpty()) return "none";
+    StringBuilder out = new StringBuilder();
+    bySecond.forEach((second, s) -> out.append(String.format("%ds: %d (worst %.0f ms); ", second, (long) s[0], s[1])));
+    return out.toString();
+  }
+
+  /** Each channel's arrival times, in order. */
+  private static List<List<Long>> perChannel(ConcurrentLinkedQueue<Arrival> arrivals, int channels) {
     List<List<Long>> perChannel = new ArrayList<>();
     for (int i = 0; i < channels; i++) perChannel.add(new ArrayList<>());
     for (Arrival a : arrivals) perChannel.get(a.channel()).add(a.nanos());
+    perChannel.forEach(Collections::sort);
+    return perChannel;
+  }
+
+  /** For every channel, |gap between consecutive dialogues − pause|, for gaps inside the window, in ms. */
+  private static List<Double> gapDeviations(ConcurrentLinkedQueue<Arrival> arrivals, int channels, long from, long to,
+      int pause) {
+    List<List<Long>> perChannel = perChannel(arrivals, channels);
     List<Double> deviations = new ArrayList<>();
     for (List<Long> times : perChannel) {
-      Collections.sort(times);
       for (int i = 1; i < times.size(); i++) {
         if (times.get(i - 1) < from || times.get(i) > to) continue;
         double gapMs = (times.get(i) - times.get(i - 1)) / 1e6;

@@ -99,7 +99,7 @@ class OutcomeActionsTest {
     assertEquals(anna.id(), followUp.getString("assignedTo"));
     assertEquals("olga", followUp.getString("contact"));
     assertEquals(1, rig.db.count(Collections.AUDIENCE, Filters.eq("task", nurture)), "added to the other task once");
-    assertEquals(1L, ((Number) rig.db.find(Collections.TASKS, nurture).get("counts", Document.class).get("pending")).longValue());
+    assertEquals(1L, ((Number) rig.db.find(Collections.TASK_PROGRESS, nurture).get("counts", Document.class).get("pending")).longValue());
     Poll.until("the completion event", Duration.ofSeconds(5), () -> completed.stream()
         .filter(e -> first.equals(e.getString("id"))).toList(), list -> !list.isEmpty());
     JsonObject event = completed.stream().filter(e -> first.equals(e.getString("id"))).findFirst().orElseThrow();
@@ -116,7 +116,7 @@ class OutcomeActionsTest {
     Document entry = rig.db.find(Collections.AUDIENCE, webinar + ":olga");
     assertEquals("skipped", entry.getString("state"));
     assertEquals(OutcomeRunner.REMOVED, entry.getString("reason"));
-    Document counts = rig.db.find(Collections.TASKS, webinar).get("counts", Document.class);
+    Document counts = rig.db.find(Collections.TASK_PROGRESS, webinar).get("counts", Document.class);
     assertEquals(1L, ((Number) counts.get("pending")).longValue(), "pavel stays");
     assertEquals(1L, ((Number) counts.get("skipped")).longValue(), "counted once, however often it ran");
     assertEquals("pending", rig.db.find(Collections.AUDIENCE, webinar + ":pavel").getString("state"));

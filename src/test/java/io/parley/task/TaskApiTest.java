@@ -316,9 +316,14 @@ class TaskApiTest {
     for (String status : new String[] {"stopped", "completed"}) {
       String id = taskIn(status);
       db.insert(Collections.AUDIENCE, new Document("_id", id + ":x").append("task", id).append("address", "x"));
+      db.insert(Collections.AUDIENCE_PAGES, new Document("_id", id + ":0").append("task", id).append("page", 0L)
+          .append("addresses", java.util.List.of("x")));
+      db.insert(Collections.TASK_PROGRESS, new Document("_id", id).append("audienceSeq", 1000L));
       assertEquals(204, http.delete("/api/tasks/" + id, marketer).status());
       assertEquals(404, http.get("/api/tasks/" + id, marketer).status());
       assertEquals(0, db.count(Collections.AUDIENCE, new Document("task", id)), "its audience goes with it");
+      assertEquals(0, db.count(Collections.AUDIENCE_PAGES, new Document("task", id)), "and its audience's pages");
+      assertEquals(0, db.count(Collections.TASK_PROGRESS, new Document("_id", id)), "and its progress");
       assertEquals(404, http.delete("/api/tasks/" + id, marketer).status());
     }
   }
@@ -327,7 +332,7 @@ class TaskApiTest {
   void listGivesTableRowsAndFilters() {
     String id = create(webTask().put("name", "Row check"));
     http.post("/api/tasks/" + id + "/start", marketer, null);
-    db.update(Collections.TASKS, id, new Document("$set", new Document("counts.pending", 7L).append("counts.sending", 1L)));
+    db.insert(Collections.TASK_PROGRESS, new Document("_id", id).append("counts", new Document("pending", 7L).append("sending", 1L)));
     JsonArray rows = http.get("/api/tasks?status=in_progress&type=web", marketer).items();
     JsonObject row = rows.stream().map(JsonObject.class::cast).filter(o -> o.getString("id").equals(id)).findFirst().orElseThrow();
     assertEquals("Row check", row.getString("name"));

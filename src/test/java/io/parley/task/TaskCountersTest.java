@@ -15,13 +15,13 @@ class TaskCountersTest {
   void movesBetweenStatesAndIgnoresAMoveToTheSameState() throws Exception {
     try (TestParley parley = TestParley.start()) {
       Fixtures db = new Fixtures(parley);
-      db.insert(Collections.TASKS, new Document("_id", "t").append("counts", TaskCounters.zero()
+      db.insert(Collections.TASK_PROGRESS, new Document("_id", "t").append("counts", TaskCounters.zero()
           .append("sending", 2L)));
       TaskCounters counters = new TaskCounters(parley.parley().app().store());
       counters.move("t", TargetState.SENDING, TargetState.UNKNOWN, 1)
           .compose(v -> counters.move("t", TargetState.UNKNOWN, TargetState.UNKNOWN, 1))
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      Document task = db.find(Collections.TASKS, "t");
+      Document task = db.find(Collections.TASK_PROGRESS, "t");
       assertEquals(1L, TaskCounters.of(task, TargetState.SENDING));
       assertEquals(1L, TaskCounters.of(task, TargetState.UNKNOWN));
     }

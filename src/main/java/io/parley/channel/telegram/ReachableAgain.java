@@ -13,6 +13,7 @@ import io.parley.store.Collections;
 import io.parley.store.Rx;
 import io.parley.store.Store;
 import io.parley.task.TaskCounters;
+import io.parley.task.TaskProgress;
 import io.parley.task.TaskStatus;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
@@ -34,11 +35,13 @@ final class ReachableAgain {
   private final MongoCollection<Document> tasks;
   private final MongoCollection<Document> audience;
   private final TaskCounters counters;
+  private final TaskProgress progress;
   private final EventBus eventBus;
   private final Clock clock;
 
   ReachableAgain(Store store, EventBus eventBus, Clock clock) {
     this.tasks = store.collection(Collections.TASKS);
+    this.progress = new TaskProgress(store);
     this.audience = store.collection(Collections.AUDIENCE);
     this.counters = new TaskCounters(store);
     this.eventBus = eventBus;
@@ -79,7 +82,7 @@ final class ReachableAgain {
             if (before == null || !unreachable(before)) return Future.succeededFuture(false);
             long seq = before.get("seq", Number.class).longValue();
             return counters.move(taskId, TargetState.SKIPPED, TargetState.PENDING, 1)
-                .compose(v -> Rx.done(tasks.updateOne(Filters.eq("_id", taskId), Updates.min("cursor", seq - 1))))
+                .compose(v -> progress.update(taskId, Updates.min("cursor", seq - 1)))
                 .map(true);
           });
     });

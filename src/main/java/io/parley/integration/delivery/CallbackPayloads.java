@@ -5,7 +5,9 @@ import com.mongodb.client.model.Sorts;
 import io.parley.App;
 import io.parley.store.Collections;
 import io.parley.store.DocumentStore;
-import io.parley.store.Rx;
+import io.parley.audience.TargetState;
+import io.parley.task.TaskCounters;
+import io.parley.task.TaskProgress;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,12 +28,14 @@ final class CallbackPayloads {
   private final App app;
   private final DocumentStore dialogues;
   private final DocumentStore tasks;
+  private final TaskProgress progress;
   private final DocumentStore messages;
 
   CallbackPayloads(App app) {
     this.app = app;
     this.dialogues = new DocumentStore(app.store(), Collections.DIALOGUES);
     this.tasks = new DocumentStore(app.store(), Collections.TASKS);
+    this.progress = new TaskProgress(app.store());
     this.messages = new DocumentStore(app.store(), Collections.MESSAGES);
   }
 
@@ -61,13 +65,12 @@ final class CallbackPayloads {
 
   /** A finished task with its audience counts per state and its spend (for {@code task.completed}). */
   Future<JsonObject> completedTask(String taskId) {
-    return tasks.find(taskId).map(t -> {
+    return tasks.find(taskId).compose(progress::attach).map(t -> {
       JsonObject task = new JsonObject().put("id", taskId);
       if (t == null) return task;
-      Document counts = t.get("counts", Document.class);
       Document stats = t.get("stats", Document.class);
       JsonObject countsJson = new JsonObject();
-      if (counts != null) counts.forEach((state, n) -> countsJson.put(state, n instanceof Number num ? num.longValue() : 0L));
+      for (TargetState state : TargetState.values()) countsJson.put(state.wire(), TaskCounters.of(t, state));
       return task.put("name", t.getString("name")).put("status", t.getString("status")).put("counts", countsJson)
           .put("spend", money(stats == null ? null : stats.get("spend")));
     });
