@@ -39,10 +39,6 @@ public final class TaskProgress {
     this.tasks = store.collection(Collections.TASKS);
   }
 
-  public MongoCollection<Document> collection() {
-    return progress;
-  }
-
   /** Applies {@code update} (increments, {@code $min}/{@code $max} of the cursor) to the task's progress. */
   public Future<Void> update(String taskId, Bson update) {
     return Rx.done(progress.updateOne(Filters.eq("_id", taskId), update, new UpdateOptions().upsert(true)));
