@@ -59,11 +59,9 @@ class InboxPageTest {
 
   @Test
   void aManagerTakesOverRepliesAndClosesWithAnOutcome() {
-    Http.Response token = parley.http().post("/api/tokens", TestParley.ADMIN,
-        new JsonObject().put("name", "Maria").put("role", "manager"));
-    String managerToken = token.json().getString("token");
-    String manager = created("/api/managers", new JsonObject().put("name", "Anna").put("persona", "Kind")
-        .put("operators", new JsonArray().add(token.json().getString("id"))));
+    Operator op = operator("Maria", "Anna", "Kind");
+    String managerToken = op.token();
+    String manager = op.manager();
     String channel = created("/api/channels", new JsonObject().put("type", "web").put("name", "widget")
         .put("settings", new JsonObject().put("callbackUrl", receiver.url("/in")).put("secret", SECRET)));
     String ai = created("/api/ai-profiles", new JsonObject().put("name", "Bot").put("provider", "scripted")
@@ -131,11 +129,9 @@ class InboxPageTest {
 
   @Test
   void followUpTasksAreCompletedAndRescheduledFromTheInbox() {
-    Http.Response token = parley.http().post("/api/tokens", TestParley.ADMIN,
-        new JsonObject().put("name", "Petr").put("role", "manager"));
-    String managerToken = token.json().getString("token");
-    String manager = created("/api/managers", new JsonObject().put("name", "Pavel").put("persona", "Calm")
-        .put("operators", new JsonArray().add(token.json().getString("id"))));
+    Operator op = operator("Petr", "Pavel", "Calm");
+    String managerToken = op.token();
+    String manager = op.manager();
     java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
     lead(managerToken, manager, "Call Ivan about the offer", today.toString());
     lead(managerToken, manager, "Send Olga the price list", today.plusDays(5).toString());
@@ -164,6 +160,17 @@ class InboxPageTest {
       assertThat(items.first()).containsText("not_interested");
       s.assertNoScriptErrors();
     }
+  }
+
+  /** A person's manager-role token, and a virtual manager they operate. */
+  private record Operator(String token, String manager) {}
+
+  private static Operator operator(String person, String managerName, String persona) {
+    Http.Response token = parley.http().post("/api/tokens", TestParley.ADMIN,
+        new JsonObject().put("name", person).put("role", "manager"));
+    String manager = created("/api/managers", new JsonObject().put("name", managerName).put("persona", persona)
+        .put("operators", new JsonArray().add(token.json().getString("id"))));
+    return new Operator(token.json().getString("token"), manager);
   }
 
   private static void lead(String token, String manager, String text, String date) {
