@@ -2,8 +2,7 @@ package io.parley.channel;
 
 import io.parley.EventAddresses;
 import io.parley.store.Collections;
-import io.parley.store.DocumentStore;
-import io.parley.store.DuplicateKey;
+import io.parley.store.BatchedWrites;
 import io.parley.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
@@ -12,15 +11,15 @@ import org.bson.Document;
 
 /**
  * Where every channel hands the messages it receives. Platforms redeliver webhooks, so each message is
- * stored under its channel and platform id first; only the first delivery is published on
+ * stored under its channel and platform id first (many to a store command under load); only the first delivery is published on
  * {@link EventAddresses#INCOMING_MESSAGE}.
  */
 public final class Inbox {
-  private final DocumentStore inbound;
+  private final BatchedWrites inbound;
   private final EventBus eventBus;
 
   public Inbox(Store store, EventBus eventBus) {
-    this.inbound = new DocumentStore(store, Collections.INBOUND);
+    this.inbound = store.batched(Collections.INBOUND);
     this.eventBus = eventBus;
   }
 
@@ -29,12 +28,10 @@ public final class Inbox {
    * when the channel delivered it before (nothing published); fails only when the store does.
    */
   public Future<Boolean> accept(IncomingMessage message) {
-    return inbound.insert(document(message))
-        .map(v -> {
-          eventBus.publish(EventAddresses.INCOMING_MESSAGE, message.toJson());
-          return true;
-        })
-        .recover(err -> DuplicateKey.is(err) ? Future.succeededFuture(false) : Future.failedFuture(err));
+    return inbound.insert(document(message)).map(fresh -> {
+      if (fresh) eventBus.publish(EventAddresses.INCOMING_MESSAGE, message.toJson());
+      return fresh;
+    });
   }
 
   static String key(String channelId, String platformMessageId) {

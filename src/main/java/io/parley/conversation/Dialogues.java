@@ -8,8 +8,8 @@ import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import io.parley.dialogue.DialogueActivity;
+import io.parley.store.BatchedWrites;
 import io.parley.store.Collections;
-import io.parley.store.DuplicateKey;
 import io.parley.store.Rx;
 import io.parley.store.Store;
 import io.vertx.core.Future;
@@ -38,12 +38,16 @@ final class Dialogues {
   private static final Bson ROUTING = Projections.exclude("recent", "fields");
 
   private final MongoCollection<Document> dialogues;
-  private final MongoCollection<Document> messages;
+  private final BatchedWrites dialogueWrites;
+  private final MongoCollection<Document> messageCollection;
+  private final BatchedWrites messages;
   private final int history;
 
   Dialogues(Store store, int history) {
     this.dialogues = store.collection(Collections.DIALOGUES);
-    this.messages = store.collection(Collections.MESSAGES);
+    this.dialogueWrites = store.batched(Collections.DIALOGUES);
+    this.messageCollection = store.collection(Collections.MESSAGES);
+    this.messages = store.batched(Collections.MESSAGES);
     this.history = history;
   }
 
@@ -64,8 +68,7 @@ final class Dialogues {
 
   /** Inserts a new dialogue; true when it was new, false when it already existed. */
   Future<Boolean> insert(Document dialogue) {
-    return Rx.done(dialogues.insertOne(dialogue)).map(true)
-        .recover(err -> DuplicateKey.is(err) ? Future.succeededFuture(false) : Future.failedFuture(err));
+    return dialogueWrites.insert(dialogue);
   }
 
   /**
@@ -77,20 +80,18 @@ final class Dialogues {
   Future<Document> appendIncoming(String dialogueId, String messageId, String text, String platformId, Instant at) {
     Document message = message(messageId, dialogueId, "in", "contact", text, at).append("platformMessageId", platformId)
         .append("status", "received");
-    return Rx.done(messages.insertOne(message)).map(true)
-        .recover(err -> DuplicateKey.is(err) ? Future.succeededFuture(false) : Future.failedFuture(err))
-        .compose(fresh -> {
-          if (!fresh) return find(dialogueId);
-          List<Bson> changes = new ArrayList<>(List.of(Updates.inc("inSeq", 1L), Updates.set("lastInAt", Date.from(at)),
-              remember("contact", text)));
-          changes.addAll(DialogueActivity.changes(message)); // what the managers' list shows
-          return update(Filters.eq("_id", dialogueId), Updates.combine(changes), ROUTING);
-        });
+    return messages.insert(message).compose(fresh -> {
+      if (!fresh) return find(dialogueId);
+      List<Bson> changes = new ArrayList<>(List.of(Updates.inc("inSeq", 1L), Updates.set("lastInAt", Date.from(at)),
+          remember("contact", text)));
+      changes.addAll(DialogueActivity.changes(message)); // what the managers' list shows
+      return update(Filters.eq("_id", dialogueId), Updates.combine(changes), ROUTING);
+    });
   }
 
   /** Removes a message stored by {@link #appendIncoming} for a dialogue that turned out not to exist. */
   Future<Void> forget(String messageId) {
-    return Rx.done(messages.deleteOne(Filters.eq("_id", messageId)));
+    return Rx.done(messageCollection.deleteOne(Filters.eq("_id", messageId)));
   }
 
   /**
@@ -110,8 +111,7 @@ final class Dialogues {
    */
   Future<Document> appendOutgoing(Document m, boolean sent, long answers) {
     String dialogueId = m.getString("dialogue");
-    Future<Void> stored = Rx.done(messages.insertOne(m))
-        .recover(err -> DuplicateKey.is(err) ? Future.succeededFuture() : Future.failedFuture(err));
+    Future<Boolean> stored = messages.insert(m); // false: stored before (a repeat), nothing to add
     List<Bson> changes = new ArrayList<>();
     if (answers > 0) changes.add(Updates.max("answeredSeq", answers));
     if (sent) {

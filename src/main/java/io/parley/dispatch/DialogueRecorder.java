@@ -6,7 +6,7 @@ import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import io.parley.store.Collections;
-import io.parley.store.DuplicateKey;
+import io.parley.store.BatchedWrites;
 import io.parley.store.Rx;
 import io.parley.store.Store;
 import io.parley.task.TaskProgress;
@@ -23,15 +23,17 @@ import org.bson.Document;
  */
 public final class DialogueRecorder {
   private final MongoCollection<Document> dialogues;
-  private final MongoCollection<Document> messages;
+  private final BatchedWrites dialogueWrites;
+  private final BatchedWrites messageWrites;
   private final TaskProgress progress;
-  private final MongoCollection<Document> keys;
+  private final BatchedWrites keyWrites;
 
   public DialogueRecorder(Store store) {
     this.dialogues = store.collection(Collections.DIALOGUES);
-    this.messages = store.collection(Collections.MESSAGES);
+    this.dialogueWrites = store.batched(Collections.DIALOGUES);
+    this.messageWrites = store.batched(Collections.MESSAGES);
     this.progress = new TaskProgress(store);
-    this.keys = store.collection(Collections.DIALOGUE_KEYS);
+    this.keyWrites = store.batched(Collections.DIALOGUE_KEYS);
   }
 
   /** The {@code dialogue_keys} id of a contact on a channel. */
@@ -53,11 +55,11 @@ public final class DialogueRecorder {
         .append("direction", "out").append("author", "system").append("text", o.text())
         .append("platformMessageId", o.platformMessageId()).append("status", "sent")
         .append("cost", new org.bson.types.Decimal128(0L)).append("createdAt", at);
-    return ignoreDuplicate(Rx.done(dialogues.insertOne(dialogue)))
-        .compose(v -> ignoreDuplicate(Rx.done(messages.insertOne(message))))
-        .compose(v -> Rx.done(keys.updateOne(Filters.eq("_id", key(o.channelId(), o.claim().address())),
-            Updates.combine(Updates.set("dialogue", o.claim().dialogueId()), Updates.set("task", o.claim().taskId())),
-            new com.mongodb.client.model.UpdateOptions().upsert(true))));
+    // Both new documents in one turn (each written with others' under load), then the key that routes to them.
+    Future<Boolean> recorded = dialogueWrites.insert(dialogue);
+    Future<Boolean> first = messageWrites.insert(message);
+    return Future.all(recorded, first).compose(v -> keyWrites.upsert(Filters.eq("_id", key(o.channelId(), o.claim().address())),
+        Updates.combine(Updates.set("dialogue", o.claim().dialogueId()), Updates.set("task", o.claim().taskId()))));
   }
 
   /** The virtual manager of the next dialogue: in turn, or the one with the fewest open dialogues. */
@@ -84,9 +86,5 @@ public final class DialogueRecorder {
       }));
     }
     return best;
-  }
-
-  private static Future<Void> ignoreDuplicate(Future<Void> write) {
-    return write.recover(err -> DuplicateKey.is(err) ? Future.succeededFuture() : Future.failedFuture(err));
   }
 }

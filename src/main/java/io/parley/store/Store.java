@@ -9,8 +9,10 @@ import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 import io.parley.config.ConfigException;
 import io.parley.config.ParleyConfig;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -27,6 +29,7 @@ public final class Store implements AutoCloseable {
   private final MongoDatabase database;
   private final Optional<EmbeddedMongo> embedded;
   private final String description;
+  private final Map<String, BatchedWrites> batched = new ConcurrentHashMap<>();
 
   private Store(MongoClient client, MongoDatabase database, Optional<EmbeddedMongo> embedded, String description) {
     this.client = client;
@@ -92,6 +95,11 @@ public final class Store implements AutoCloseable {
 
   public MongoCollection<Document> collection(String name) {
     return database.getCollection(name);
+  }
+
+  /** The collection's single-document writes, sent many to a command under load; one per collection. */
+  public BatchedWrites batched(String name) {
+    return batched.computeIfAbsent(name, n -> new BatchedWrites(collection(n)));
   }
 
   public MongoDatabase database() {
