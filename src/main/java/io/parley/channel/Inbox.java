@@ -1,8 +1,8 @@
 package io.parley.channel;
 
 import io.parley.EventAddresses;
-import io.parley.store.Collections;
 import io.parley.store.BatchedWrites;
+import io.parley.store.Collections;
 import io.parley.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
@@ -11,8 +11,8 @@ import org.bson.Document;
 
 /**
  * Where every channel hands the messages it receives. Platforms redeliver webhooks, so each message is
- * stored under its channel and platform id first (many to a store command under load); only the first delivery is published on
- * {@link EventAddresses#INCOMING_MESSAGE}.
+ * stored under its channel and platform id first (many to a store command under load); only the first
+ * delivery is published on {@link EventAddresses#INCOMING_MESSAGE}.
  */
 public final class Inbox {
   private final BatchedWrites inbound;

@@ -39,15 +39,15 @@ final class Dialogues {
 
   private final MongoCollection<Document> dialogues;
   private final BatchedWrites dialogueWrites;
-  private final MongoCollection<Document> messageCollection;
-  private final BatchedWrites messages;
+  private final MongoCollection<Document> messages;
+  private final BatchedWrites messageWrites;
   private final int history;
 
   Dialogues(Store store, int history) {
     this.dialogues = store.collection(Collections.DIALOGUES);
     this.dialogueWrites = store.batched(Collections.DIALOGUES);
-    this.messageCollection = store.collection(Collections.MESSAGES);
-    this.messages = store.batched(Collections.MESSAGES);
+    this.messages = store.collection(Collections.MESSAGES);
+    this.messageWrites = store.batched(Collections.MESSAGES);
     this.history = history;
   }
 
@@ -80,7 +80,7 @@ final class Dialogues {
   Future<Document> appendIncoming(String dialogueId, String messageId, String text, String platformId, Instant at) {
     Document message = message(messageId, dialogueId, "in", "contact", text, at).append("platformMessageId", platformId)
         .append("status", "received");
-    return messages.insert(message).compose(fresh -> {
+    return messageWrites.insert(message).compose(fresh -> {
       if (!fresh) return find(dialogueId);
       List<Bson> changes = new ArrayList<>(List.of(Updates.inc("inSeq", 1L), Updates.set("lastInAt", Date.from(at)),
           remember("contact", text)));
@@ -91,7 +91,7 @@ final class Dialogues {
 
   /** Removes a message stored by {@link #appendIncoming} for a dialogue that turned out not to exist. */
   Future<Void> forget(String messageId) {
-    return Rx.done(messageCollection.deleteOne(Filters.eq("_id", messageId)));
+    return Rx.done(messages.deleteOne(Filters.eq("_id", messageId)));
   }
 
   /**
@@ -111,7 +111,7 @@ final class Dialogues {
    */
   Future<Document> appendOutgoing(Document m, boolean sent, long answers) {
     String dialogueId = m.getString("dialogue");
-    Future<Boolean> stored = messages.insert(m); // false: stored before (a repeat), nothing to add
+    Future<Boolean> stored = messageWrites.insert(m); // false: stored before (a repeat), nothing to add
     List<Bson> changes = new ArrayList<>();
     if (answers > 0) changes.add(Updates.max("answeredSeq", answers));
     if (sent) {
