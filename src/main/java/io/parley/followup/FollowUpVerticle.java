@@ -54,15 +54,14 @@ public final class FollowUpVerticle extends VerticleBase {
   }
 
   private Future<Void> blocked(JsonObject e) {
-    String reason = e.getString("reason");
-    return replies.waiting(e.getString("dialogueId"), e.getString("manager"), "blocked" + (reason == null ? "" : ": " + reason), null);
+    return replies.waiting(e.getString("dialogueId"), e.getString("manager"), ReplyTasks.reason("blocked", e.getString("reason")), null);
   }
 
   private Future<Void> updated(JsonObject e) {
     String dialogueId = e.getString("dialogueId");
     if (dialogueId == null) return Future.succeededFuture();
     if ("state".equals(e.getString("kind")) && "human".equals(e.getString("state"))) {
-      return replies.waiting(dialogueId, e.getString("manager"), "handed over", null);
+      return replies.waiting(dialogueId, e.getString("manager"), ReplyTasks.reason("human", null), null);
     }
     if (!"message".equals(e.getString("kind")) || e.getString("messageId") == null) return Future.succeededFuture();
     if (e.getString("direction") != null && e.getString("state") != null) { // the event says all that is needed

@@ -44,14 +44,27 @@ final class ReplyTasks {
 
   /**
    * Dialogue {@code dialogueId} waits for a human: its open reply task, created for {@code manager} (the
-   * dialogue's own when null) if there is none, lists {@code messageId} (when not null).
+   * dialogue's own when null) if there is none, lists {@code messageId} (when not null). A task created
+   * without a {@code reason} (a message's event came before the state's own) takes it from the dialogue.
    */
   Future<Void> waiting(String dialogueId, String manager, String reason, String messageId) {
     return dialogues.find(dialogueId).compose(dialogue -> {
       if (dialogue == null) return Future.succeededFuture();
       String owner = manager != null ? manager : dialogue.getString("manager");
-      return key(dialogueId, 0).compose(taskId -> join(taskId, dialogue, owner, reason, messageId, ATTEMPTS));
+      String why = reason != null ? reason : reason(dialogue);
+      return key(dialogueId, 0).compose(taskId -> join(taskId, dialogue, owner, why, messageId, ATTEMPTS));
     });
+  }
+
+  /** Why a dialogue in {@code state} waits, as its reply task says it: "handed over" or "blocked: why". */
+  static String reason(String state, String stateReason) {
+    if ("human".equals(state)) return "handed over";
+    if ("blocked".equals(state)) return "blocked" + (stateReason == null ? "" : ": " + stateReason);
+    return null;
+  }
+
+  private static String reason(Document dialogue) {
+    return reason(dialogue.getString("state"), dialogue.getString("stateReason"));
   }
 
   private Future<String> key(String dialogueId, int attempt) {

@@ -131,6 +131,21 @@ class FollowUpEventsTest {
   }
 
   @Test
+  void aTaskAMessageCreatesBeforeTheStateEventSaysWhyTheDialogueWaits() {
+    FollowUpRig.Manager m = rig.manager("Early message");
+    String human = dialogue(m.id(), "human", null, Instant.now());
+    String blocked = dialogue(m.id(), "blocked", null, Instant.now());
+    rig.db.update(Collections.DIALOGUES, blocked, new Document("$set", new Document("stateReason", "spend cap reached")));
+    // Only the contacts' messages are heard: the state events that would name the reason never come.
+    publish(EventAddresses.DIALOGUE_UPDATED, messageEvent(human, m.id(), message(human, "in", Instant.now())));
+    publish(EventAddresses.DIALOGUE_UPDATED, messageEvent(blocked, m.id(), message(blocked, "in", Instant.now())));
+    assertEquals("handed over", Poll.until("the handed-over dialogue's task", Duration.ofSeconds(10), () -> replyTasks(human),
+        list -> list.size() == 1).get(0).getString("reason"));
+    assertEquals("blocked: spend cap reached", Poll.until("the blocked dialogue's task", Duration.ofSeconds(10),
+        () -> replyTasks(blocked), list -> list.size() == 1).get(0).getString("reason"));
+  }
+
+  @Test
   void aCallbackGivenUpOnBecomesOneTask() {
     FollowUpRig.Manager m = rig.manager("Dialogue owner");
     FollowUpRig.Manager busy = rig.manager("Busy");
