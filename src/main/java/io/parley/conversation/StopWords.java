@@ -3,6 +3,7 @@ package io.parley.conversation;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -10,6 +11,9 @@ import java.util.stream.Collectors;
  * trailing punctuation ("Stop.", " стоп! "). A sentence that merely contains the word is not one.
  */
 final class StopWords {
+  private static final Pattern TRAILING = Pattern.compile("[\\p{Punct}\\s]+$");
+  private static final Pattern LEADING = Pattern.compile("^[\\p{Punct}\\s]+");
+
   private final Set<String> words;
 
   StopWords(List<String> words) {
@@ -21,6 +25,7 @@ final class StopWords {
   }
 
   private static String normal(String s) {
-    return s.strip().replaceAll("[\\p{Punct}\\s]+$", "").replaceAll("^[\\p{Punct}\\s]+", "").toUpperCase(Locale.ROOT);
+    String bare = TRAILING.matcher(s.strip()).replaceAll("");
+    return LEADING.matcher(bare).replaceAll("").toUpperCase(Locale.ROOT);
   }
 }

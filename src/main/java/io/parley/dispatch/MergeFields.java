@@ -11,6 +11,8 @@ import org.bson.Document;
  */
 public final class MergeFields {
   private static final Pattern FIELD = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_]+)\\s*}}");
+  private static final Pattern SPACES = Pattern.compile(" {2,}");
+  private static final Pattern SPACE_BEFORE_STOP = Pattern.compile(" ([,.!?])");
 
   private MergeFields() {}
 
@@ -23,7 +25,8 @@ public final class MergeFields {
       m.appendReplacement(out, Matcher.quoteReplacement(value == null ? "" : value.toString()));
     }
     m.appendTail(out);
-    return out.toString().replaceAll(" {2,}", " ").replaceAll(" ([,.!?])", "$1").strip();
+    String collapsed = SPACES.matcher(out).replaceAll(" ");
+    return SPACE_BEFORE_STOP.matcher(collapsed).replaceAll("$1").strip();
   }
 
   private static Object lookup(Document fields, String name) {

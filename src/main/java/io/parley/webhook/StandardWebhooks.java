@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -27,13 +28,15 @@ public final class StandardWebhooks {
   private static final String VERSION = "v1";
   private static final String ALGORITHM = "HmacSHA256";
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Pattern SPACES = Pattern.compile(" +");
 
-  private final SecretKeySpec key;
+  /** Initialised with the key and never used itself: each signature starts from a copy of it. */
+  private final Mac keyed;
   private final Clock clock;
   private final Duration tolerance;
 
-  private StandardWebhooks(SecretKeySpec key, Clock clock, Duration tolerance) {
-    this.key = key;
+  private StandardWebhooks(Mac keyed, Clock clock, Duration tolerance) {
+    this.keyed = keyed;
     this.clock = clock;
     this.tolerance = tolerance;
   }
@@ -48,7 +51,14 @@ public final class StandardWebhooks {
    *     base64 or decodes to nothing
    */
   public static StandardWebhooks forSecret(String secret, Clock clock, Duration tolerance) {
-    return new StandardWebhooks(new SecretKeySpec(decodeSecret(secret), ALGORITHM), clock, tolerance);
+    SecretKeySpec key = new SecretKeySpec(decodeSecret(secret), ALGORITHM);
+    try {
+      Mac mac = Mac.getInstance(ALGORITHM);
+      mac.init(key);
+      return new StandardWebhooks(mac, clock, tolerance);
+    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+      throw new IllegalStateException(ALGORITHM + " is unavailable in this JVM", e);
+    }
   }
 
   /** A new secret: the prefix and 24 random bytes in base64 (192 bits, as the reference libraries use). */
@@ -89,7 +99,7 @@ public final class StandardWebhooks {
     checkFreshness(seconds);
     byte[] expected = hmac(id, seconds, body);
     // The header may list several signatures (a sender rotating secrets); one matching v1 entry suffices.
-    for (String candidate : signatures.trim().split(" +")) {
+    for (String candidate : SPACES.split(signatures.trim())) {
       if (matches(candidate, expected)) return;
     }
     throw new WebhookRejected(Reason.NO_MATCHING_SIGNATURE, "no v1 signature in " + SIGNATURE_HEADER
@@ -136,15 +146,16 @@ public final class StandardWebhooks {
   }
 
   private byte[] hmac(String id, long timestamp, byte[] body) {
+    // A Mac is stateful and not thread-safe: each call works on its own copy of the keyed one, which
+    // skips looking the algorithm up and preparing the key again.
+    Mac mac;
     try {
-      // A Mac is stateful and not thread-safe, so each call gets its own; creating one is cheap.
-      Mac mac = Mac.getInstance(ALGORITHM);
-      mac.init(key);
-      mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
-      return mac.doFinal(body);
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException(ALGORITHM + " is unavailable in this JVM", e);
+      mac = (Mac) keyed.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException(ALGORITHM + " in this JVM cannot be copied", e);
     }
+    mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+    return mac.doFinal(body);
   }
 
   private static byte[] decodeSecret(String secret) {

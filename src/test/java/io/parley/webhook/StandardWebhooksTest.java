@@ -11,7 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -42,6 +47,32 @@ class StandardWebhooksTest {
   void signsTheKnownAnswer() {
     assertEquals(SIGNATURE, WEBHOOKS.signature(ID, TIMESTAMP, BODY));
     assertEquals(new SignedHeaders(ID, TIMESTAMP, SIGNATURE), WEBHOOKS.sign(ID, BODY));
+  }
+
+  @Test
+  void oneInstanceSignsAndVerifiesFromManyThreadsAtOnce() throws Exception {
+    // every call works on its own copy of the keyed MAC: no call may see another's half-done digest
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Integer>> runs = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        runs.add(pool.submit(() -> {
+          int verified = 0;
+          for (int i = 0; i < 2_000; i++) {
+            assertEquals(SIGNATURE, WEBHOOKS.signature(ID, TIMESTAMP, BODY));
+            byte[] other = bytes("{\"thread\": " + thread + ", \"i\": " + i + "}");
+            String signed = WEBHOOKS.signature(ID, TIMESTAMP, other);
+            WEBHOOKS.verify(other, ID, Long.toString(TIMESTAMP), signed);
+            verified++;
+          }
+          return verified;
+        }));
+      }
+      for (Future<Integer> run : runs) assertEquals(2_000, run.get());
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
