@@ -34,8 +34,8 @@ final class Dialogues {
   static final String BLOCKED = "blocked";
   static final String CLOSED = "closed";
 
-  /** What routing a message needs of its dialogue: all but the AI's context. */
-  private static final Bson ROUTING = Projections.exclude("recent", "fields");
+  /** A dialogue as writes return it: all but the AI's context and the merge fields, which only answering reads. */
+  private static final Bson WITHOUT_CONTEXT = Projections.exclude("recent", "fields");
 
   private final MongoCollection<Document> dialogues;
   private final BatchedWrites dialogueWrites;
@@ -85,7 +85,7 @@ final class Dialogues {
       List<Bson> changes = new ArrayList<>(List.of(Updates.inc("inSeq", 1L), Updates.set("lastInAt", Date.from(at)),
           remember("contact", text)));
       changes.addAll(DialogueActivity.changes(message)); // what the managers' list shows
-      return update(Filters.eq("_id", dialogueId), Updates.combine(changes), ROUTING);
+      return update(Filters.eq("_id", dialogueId), Updates.combine(changes), WITHOUT_CONTEXT);
     });
   }
 
@@ -154,7 +154,7 @@ final class Dialogues {
   }
 
   private Future<Document> update(String id, Bson update) {
-    return update(Filters.eq("_id", id), update, null);
+    return update(Filters.eq("_id", id), update, WITHOUT_CONTEXT);
   }
 
   /** The one dialogue {@code filter} finds, after {@code update}, with {@code projection} (null: whole); null if none. */
