@@ -9,10 +9,15 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -58,6 +63,8 @@ public final class DispatchBench {
       if (pair.contains("=")) config.put(pair.substring(0, pair.indexOf('=')).trim(), pair.substring(pair.indexOf('=') + 1).trim());
     }
     if (System.getProperty("bench.config") != null) System.out.println("configuration " + config);
+    // -Dbench.store=process: the same embedded store, but in a JVM of its own (as a MongoDB server would be)
+    Process store = "process".equals(System.getProperty("bench.store")) ? storeProcess(config) : null;
     try (TestParley parley = TestParley.start(TestParley.tempDir(), config, Clock.systemUTC())) {
       Http http = parley.http();
       String secret = StandardWebhooks.newSecret();
@@ -84,6 +91,7 @@ public final class DispatchBench {
       sleepUntil(started + TimeUnit.SECONDS.toNanos(warmup));
       OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       long cpu0 = os.getProcessCpuTime();
+      long storeCpu0 = cpuNanos(store);
       long[] gc0 = gcTotals();
       long from = System.nanoTime();
       System.err.println("window starts at " + Instant.now() + " (late seconds below count from here)");
@@ -92,6 +100,7 @@ public final class DispatchBench {
       long to = System.nanoTime();
       long count1 = received.get();
       long cpu1 = os.getProcessCpuTime();
+      long storeCpu1 = cpuNanos(store);
       long[] gc1 = gcTotals();
       http.post("/api/tasks/" + task + "/pause", TestParley.ADMIN, null);
 
@@ -110,8 +119,12 @@ public final class DispatchBench {
       System.out.printf("| \\|gap − pause\\|, p50 | %.1f ms |%n", percentile(deviations, 0.50));
       System.out.printf("| \\|gap − pause\\|, p99 | %.1f ms |%n", percentile(deviations, 0.99));
       System.out.printf("| \\|gap − pause\\|, max | %.1f ms |%n", percentile(deviations, 1.0));
-      System.out.printf("| CPU (Parley, its store and the receiver) | %.2f cores of %d |%n", cpuCores,
+      System.out.printf("| CPU (%s) | %.2f cores of %d |%n", store == null ? "Parley, its store and the receiver" : "Parley and the receiver", cpuCores,
           Runtime.getRuntime().availableProcessors());
+      if (store != null) {
+        System.out.printf("| CPU (the store's own process) | %.2f cores of %d |%n", (storeCpu1 - storeCpu0) / 1e9 / seconds,
+            Runtime.getRuntime().availableProcessors());
+      }
       System.out.printf("| garbage collections in the window | %d, %,d ms in all |%n", gc1[0] - gc0[0], gc1[1] - gc0[1]);
       System.out.println();
       System.out.println("seconds of the window with gaps more than 100 ms off: " + lateSeconds(arrivals, channels, from, to, pause));
@@ -119,7 +132,33 @@ public final class DispatchBench {
       claims(parley, http);
     } finally {
       receiverVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      if (store != null) {
+        store.getOutputStream().close();
+        if (!store.waitFor(10, TimeUnit.SECONDS)) store.destroyForcibly();
+      }
     }
+  }
+
+  /** Starts {@link io.parley.store.StoreProcess} on a temporary directory and points Parley's {@code mongo.uri} at it. */
+  private static Process storeProcess(Map<String, String> config) throws Exception {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(javaBin, "-Xmx1g"));
+    // more JVM options for the store's process: -Dbench.storeJavaOpts="-Xlog:gc:file=..." (space-separated)
+    for (String option : System.getProperty("bench.storeJavaOpts", "").split(" +")) {
+      if (!option.isBlank()) command.add(option);
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.parley.store.StoreProcess", TestParley.tempDir().toString()));
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+    if (line == null || !line.startsWith("store at ")) throw new IllegalStateException("the store process said: " + line);
+    config.put("mongo.uri", line.substring("store at ".length()));
+    System.out.println("store in its own process (-Xmx1g) at " + config.get("mongo.uri"));
+    return p;
+  }
+
+  /** CPU time the process has used so far, in ns; 0 without one. */
+  private static long cpuNanos(Process p) {
+    return p == null ? 0 : p.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
   }
 
   /** Collections and milliseconds spent in them so far, over every collector of the JVM. */
