@@ -149,8 +149,13 @@ public final class DispatchBench {
     }
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.parley.store.StoreProcess", TestParley.tempDir().toString()));
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    String line = out.readLine();
     if (line == null || !line.startsWith("store at ")) throw new IllegalStateException("the store process said: " + line);
+    // whatever it prints later goes to the bench's log, so that a full pipe never stops the store
+    Thread drain = new Thread(() -> out.lines().forEach(System.err::println), "store-process-output");
+    drain.setDaemon(true);
+    drain.start();
     config.put("mongo.uri", line.substring("store at ".length()));
     System.out.println("store in its own process (-Xmx1g) at " + config.get("mongo.uri"));
     return p;
