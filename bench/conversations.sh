@@ -4,10 +4,11 @@
 # doing the webhook-in / signed-POST-out part alone, in the same run. Embedded store, one JVM, burst window 0.
 # Usage: bench/conversations.sh [contacts windowSeconds warmupSeconds]  (default 32 20 5)
 set -euo pipefail
+# The collector of the production image (docker/Dockerfile); BENCH_GC=-XX:+UseG1GC measures the JVM's default.
 cd "$(dirname "$0")/.."
 ./mvnw -q -o test-compile
 ./mvnw -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 mkdir -p bench/results
-java -Xmx1g ${BENCH_JAVA_OPTS:-} -Djava.util.logging.config.file=/dev/null \
+java -Xmx1g ${BENCH_GC--XX:+UseShenandoahGC} ${BENCH_JAVA_OPTS:-} -Djava.util.logging.config.file=/dev/null \
   -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
   io.parley.conversation.ConversationBench "$@" 2>bench/results/conversations.log | tee bench/results/conversations.txt

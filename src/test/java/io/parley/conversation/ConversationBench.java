@@ -1,6 +1,7 @@
 package io.parley.conversation;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.parley.dispatch.DispatchBench;
 import io.parley.support.Http;
 import io.parley.support.TestParley;
 import io.parley.webhook.StandardWebhooks;
@@ -79,8 +80,8 @@ public final class ConversationBench {
     int contacts = arg(args, 0, 32);
     int window = arg(args, 1, 20);
     int warmup = arg(args, 2, 5);
-    System.out.printf("contacts %d (closed loop), warm-up %d s, window %d s, cores %d%n", contacts, warmup, window,
-        Runtime.getRuntime().availableProcessors());
+    System.out.printf("contacts %d (closed loop), warm-up %d s, window %d s, cores %d, collector %s%n", contacts, warmup,
+        window, Runtime.getRuntime().availableProcessors(), DispatchBench.collectors());
     String secret = StandardWebhooks.newSecret();
     Vertx loadVertx = Vertx.vertx();
     StandardWebhooks signer = StandardWebhooks.forSecret(secret, Clock.systemUTC());

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,8 +44,8 @@ public final class DispatchBench {
     int window = arg(args, 2, 60);
     int warmup = arg(args, 3, 15);
     int pause = 3;
-    System.out.printf("channels %d, targets %d, pause %d s, warm-up %d s, window %d s, cores %d%n",
-        channels, targets, pause, warmup, window, Runtime.getRuntime().availableProcessors());
+    System.out.printf("channels %d, targets %d, pause %d s, warm-up %d s, window %d s, cores %d, collector %s%n",
+        channels, targets, pause, warmup, window, Runtime.getRuntime().availableProcessors(), collectors());
 
     Vertx receiverVertx = Vertx.vertx();
     ConcurrentLinkedQueue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
@@ -92,7 +93,7 @@ public final class DispatchBench {
       OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       long cpu0 = os.getProcessCpuTime();
       long storeCpu0 = cpuNanos(store);
-      long[] gc0 = gcTotals();
+      Map<String, long[]> gc0 = gcTotals();
       long from = System.nanoTime();
       System.err.println("window starts at " + Instant.now() + " (late seconds below count from here)");
       long count0 = received.get();
@@ -101,7 +102,7 @@ public final class DispatchBench {
       long count1 = received.get();
       long cpu1 = os.getProcessCpuTime();
       long storeCpu1 = cpuNanos(store);
-      long[] gc1 = gcTotals();
+      Map<String, long[]> gc1 = gcTotals();
       http.post("/api/tasks/" + task + "/pause", TestParley.ADMIN, null);
 
       double seconds = (to - from) / 1e9;
@@ -125,7 +126,10 @@ public final class DispatchBench {
         System.out.printf("| CPU (the store's own process) | %.2f cores of %d |%n", (storeCpu1 - storeCpu0) / 1e9 / seconds,
             Runtime.getRuntime().availableProcessors());
       }
-      System.out.printf("| garbage collections in the window | %d, %,d ms in all |%n", gc1[0] - gc0[0], gc1[1] - gc0[1]);
+      StringBuilder gc = new StringBuilder();
+      gc1.forEach((name, after) -> gc.append(gc.length() == 0 ? "" : "; ").append(String.format("%s %d, %,d ms", name,
+          after[0] - gc0.getOrDefault(name, new long[2])[0], after[1] - gc0.getOrDefault(name, new long[2])[1])));
+      System.out.printf("| collections in the window (per collector bean: count, time) | %s |%n", gc);
       System.out.println();
       System.out.println("seconds of the window with gaps more than 100 ms off: " + lateSeconds(arrivals, channels, from, to, pause));
 
@@ -162,19 +166,26 @@ public final class DispatchBench {
   }
 
   /** CPU time the process has used so far, in ns; 0 without one. */
+  /** The JVM's collector, as its beans name it. */
+  public static String collectors() {
+    return String.join(" + ", ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList());
+  }
+
   private static long cpuNanos(Process p) {
     return p == null ? 0 : p.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
   }
 
-  /** Collections and milliseconds spent in them so far, over every collector of the JVM. */
-  private static long[] gcTotals() {
-    long count = 0;
-    long millis = 0;
+  /**
+   * Collections and milliseconds so far, per collector bean of the JVM. G1's beans count pauses; Shenandoah's
+   * and ZGC's "Pauses" bean counts their stop-the-world pauses and their "Cycles" bean whole cycles, which
+   * run mostly alongside the application.
+   */
+  private static Map<String, long[]> gcTotals() {
+    Map<String, long[]> totals = new TreeMap<>();
     for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      count += Math.max(0, gc.getCollectionCount());
-      millis += Math.max(0, gc.getCollectionTime());
+      totals.put(gc.getName(), new long[] {Math.max(0, gc.getCollectionCount()), Math.max(0, gc.getCollectionTime())});
     }
-    return new long[] {count, millis};
+    return totals;
   }
 
   /**
@@ -183,7 +194,7 @@ public final class DispatchBench {
    */
   private static String lateSeconds(ConcurrentLinkedQueue<Arrival> arrivals, int channels, long from, long to, int pause) {
     List<List<Long>> perChannel = perChannel(arrivals, channels);
-    java.util.TreeMap<Long, double[]> bySecond = new java.util.TreeMap<>();
+    java.util.TreeMap<Long, double[]> bySecond = new TreeMap<>();
     for (List<Long> times : perChannel) {
       for (int i = 1; i < times.size(); i++) {
         if (times.get(i - 1) < from || times.get(i) > to) continue;
