@@ -13,7 +13,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -116,6 +118,30 @@ class StartupTest {
       second.terminate(EXIT);
       assertTrue(second.output().contains("Parley stopped"), second.output());
     }
+  }
+
+  /** The JVM options of the image's ENTRYPOINT (docker/Dockerfile) are ones this JDK starts Parley with. */
+  @Test
+  void productionImageJvmOptionsStartParley() throws IOException {
+    List<String> options = imageJvmOptions(Files.readString(Path.of("docker/Dockerfile")));
+    assertTrue(options.contains("-XX:+UseShenandoahGC"), "the image's options: " + options);
+    try (ChildParley p = ChildParley.start(dir, env(Map.of("PARLEY_DATA_DIR", dir.resolve("data").toString())),
+        options)) {
+      assertEquals(200, new Http(port(p)).get("/health", null).status(), p.output());
+      p.terminate(EXIT);
+      assertTrue(p.output().contains("Parley stopped"), p.output());
+    }
+  }
+
+  /** What stands between {@code java} and {@code -jar} in the Dockerfile's exec-form ENTRYPOINT. */
+  static List<String> imageJvmOptions(String dockerfile) {
+    Matcher entry = Pattern.compile("(?m)^ENTRYPOINT\\s*\\[(.*)]\\s*$").matcher(dockerfile);
+    assertTrue(entry.find(), "no exec-form ENTRYPOINT in the Dockerfile");
+    List<String> words = new ArrayList<>();
+    Matcher word = Pattern.compile("\"([^\"]*)\"").matcher(entry.group(1));
+    while (word.find()) words.add(word.group(1));
+    assertEquals("java", words.get(0), "the image starts: " + words);
+    return words.subList(1, words.indexOf("-jar"));
   }
 
   private static int port(ChildParley p) {

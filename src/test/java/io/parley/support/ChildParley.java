@@ -31,9 +31,16 @@ public final class ChildParley implements AutoCloseable {
 
   /** Starts Parley in {@code workDir} with only {@code env} as its PARLEY_* environment. */
   public static ChildParley start(Path workDir, Map<String, String> env) {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        "io.parley.Main").directory(workDir.toFile()).redirectErrorStream(true);
+    return start(workDir, env, List.of());
+  }
+
+  /** As {@link #start(Path, Map)}, with {@code jvmOptions} after the child's own {@code -Xmx256m}. */
+  public static ChildParley start(Path workDir, Map<String, String> env, List<String> jvmOptions) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.parley.Main"));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("PARLEY_")); // the developer's own settings stay out
     pb.environment().putAll(env);
     try {
