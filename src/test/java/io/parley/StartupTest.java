@@ -134,7 +134,7 @@ class StartupTest {
   }
 
   /** What stands between {@code java} and {@code -jar} in the Dockerfile's exec-form ENTRYPOINT. */
-  static List<String> imageJvmOptions(String dockerfile) {
+  private static List<String> imageJvmOptions(String dockerfile) {
     Matcher entry = Pattern.compile("(?m)^ENTRYPOINT\\s*\\[(.*)]\\s*$").matcher(dockerfile);
     assertTrue(entry.find(), "no exec-form ENTRYPOINT in the Dockerfile");
     List<String> words = new ArrayList<>();
