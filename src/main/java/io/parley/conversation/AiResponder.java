@@ -184,8 +184,10 @@ public final class AiResponder extends VerticleBase {
     });
   }
 
+  /** Blocks the dialogue if it is still open (a manager who took it over meanwhile keeps it). */
   private Future<Void> block(Document d, String reason) {
-    return dialogues.state(d.getString("_id"), Dialogues.BLOCKED, reason, now()).map(after -> {
+    return dialogues.state(d.getString("_id"), Dialogues.OPEN, Dialogues.BLOCKED, reason, now()).map(after -> {
+      if (after == null) return null;
       metrics.blocked("spend_cap");
       events.state(after);
       events.blocked(after);

@@ -106,19 +106,23 @@ final class Dialogues {
   }
 
   /**
-   * Stores a message Parley sent (or failed to send) and, once sent, remembers it as context. The contact's
-   * messages up to {@code answers} are marked answered in the same write (0: it answers nothing).
+   * Stores a message Parley sent (or failed to send) into {@code dialogue} and, once sent, remembers it as
+   * context. The contact's messages up to {@code answers} are marked answered in the same write (0: it answers
+   * nothing). Both writes go with others' ({@link BatchedWrites}), so nothing comes back: the answer is
+   * {@code dialogue} as the caller had it. A caller that acts on the dialogue's state afterwards does so with a
+   * conditional write ({@link #state(String, String, String, String, Instant)}).
    */
-  Future<Document> appendOutgoing(Document m, boolean sent, long answers) {
-    String dialogueId = m.getString("dialogue");
-    Future<Boolean> stored = messageWrites.insert(m); // false: stored before (a repeat), nothing to add
+  Future<Document> appendOutgoing(Document dialogue, Document m, boolean sent, long answers) {
+    Future<Boolean> stored = messageWrites.insert(m);
     List<Bson> changes = new ArrayList<>();
     if (answers > 0) changes.add(Updates.max("answeredSeq", answers));
     if (sent) {
       changes.addAll(DialogueActivity.changes(m));
       changes.add(remember(m.getString("author"), m.getString("text")));
     }
-    return stored.compose(v -> changes.isEmpty() ? find(dialogueId) : update(dialogueId, Updates.combine(changes)));
+    if (changes.isEmpty()) return stored.map(dialogue);
+    Future<Void> counted = dialogueWrites.update(Filters.eq("_id", m.getString("dialogue")), Updates.combine(changes));
+    return Future.all(stored, counted).map(dialogue);
   }
 
   static Document message(String id, String dialogueId, String direction, String author, String text, Instant at) {
@@ -132,8 +136,18 @@ final class Dialogues {
   }
 
   Future<Document> state(String dialogueId, String state, String reason, Instant at) {
-    return update(dialogueId, Updates.combine(Updates.set("state", state), Updates.set("stateReason", reason),
-        Updates.set("stateAt", Date.from(at))));
+    return update(dialogueId, stateChange(state, reason, at));
+  }
+
+  /** Moves the dialogue from state {@code from} to {@code to}; null when it was not in {@code from} (or is gone). */
+  Future<Document> state(String dialogueId, String from, String to, String reason, Instant at) {
+    return update(Filters.and(Filters.eq("_id", dialogueId), Filters.eq("state", from)), stateChange(to, reason, at),
+        WITHOUT_CONTEXT);
+  }
+
+  private static Bson stateChange(String state, String reason, Instant at) {
+    return Updates.combine(Updates.set("state", state), Updates.set("stateReason", reason),
+        Updates.set("stateAt", Date.from(at)));
   }
 
   /** Records an outcome; {@code close} also closes the dialogue. */

@@ -59,8 +59,8 @@ final class ReplySender {
     String messageId = Ids.newId();
     OutgoingMessage out = new OutgoingMessage(messageId, dialogue.getString("_id"), dialogue.getString("contact"), text,
         Map.of("kind", kind));
-    return channels.find(dialogue.getString("channel"))
-        .map(doc -> doc == null ? Optional.<Channel>empty() : clients.apply(doc))
+    return channels.derived(dialogue.getString("channel"), clients)
+        .map(channel -> channel == null ? Optional.<Channel>empty() : channel)
         .compose(channel -> channel.isEmpty()
             ? Future.succeededFuture(new SendResult.Failed("the channel has no client to send with"))
             : attempt(channel.get(), out, 1))
@@ -93,7 +93,7 @@ final class ReplySender {
       metrics.failed(channelId);
       m.append("status", "failed").append("failure", reason(result));
     }
-    Future<Document> stored = dialogues.appendOutgoing(m, sent, answers).map(d -> d == null ? dialogue : d);
+    Future<Document> stored = dialogues.appendOutgoing(dialogue, m, sent, answers);
     return stored.compose(d -> {
       events.message(d, out.messageId(), "out");
       if (!(result instanceof SendResult.Held held)) return Future.succeededFuture(new Sent(d, out.messageId(), result));

@@ -59,6 +59,11 @@ public final class BatchedWrites {
     return add(new UpdateOneModel<>(filter, update, new UpdateOptions().upsert(true))).mapEmpty();
   }
 
+  /** Applies {@code update} to the one document {@code filter} finds; nothing when none matches. */
+  public Future<Void> update(Bson filter, Bson update) {
+    return add(new UpdateOneModel<>(filter, update)).mapEmpty();
+  }
+
   private Future<Boolean> add(WriteModel<Document> model) {
     Pending pending = new Pending(model, Promise.promise(), Vertx.currentContext());
     List<Pending> batch;

@@ -1,11 +1,13 @@
 package io.parley.conversation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.App;
 import io.parley.store.Collections;
 import io.parley.support.Poll;
+import io.parley.support.TestParley;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerRequest;
@@ -102,6 +104,30 @@ class SpendCapTest {
     Document d = Poll.until("both calls to settle", Duration.ofSeconds(10), () -> rig.dialogue("race-1"),
         x -> x.get("answeredSeq", Number.class).longValue() >= 2);
     assertEquals(0, new BigDecimal("2.00").compareTo(spend(d)), spend(d).toPlainString());
+  }
+
+  @Test
+  void aManagerWhoTakesOverDuringTheCallThatReachesTheCapKeepsTheDialogue() throws Exception {
+    rig.writeAndRoute("cap-taken", "one");
+    rig.awaitReplies("cap-taken", 1);
+    int before = held.size();
+    hold = true;
+    try {
+      rig.writeAndRoute("cap-taken", "two");
+      Poll.until("the call that reaches the cap", Duration.ofSeconds(10), held::size, n -> n == before + 1);
+    } finally {
+      hold = false;
+    }
+    String id = rig.dialogue("cap-taken").getString("_id");
+    assertEquals("human", rig.http.post("/api/dialogues/" + id + "/takeover", TestParley.ADMIN, null).json().getString("state"));
+    rig.blocked.clear();
+    FakeChatCompletions.ok(held.remove(before), "late reply", null, 0, 10); // the other tests count held calls from 0
+    rig.awaitReplies("cap-taken", 2);
+    Document d = Poll.until("the late reply to be recorded", Duration.ofSeconds(10), () -> rig.dialogue("cap-taken"),
+        x -> x.get("answeredSeq", Number.class).longValue() >= 2);
+    assertEquals(0, new BigDecimal("2.00").compareTo(spend(d)), spend(d).toPlainString());
+    assertNull(rig.blocked.poll(2, java.util.concurrent.TimeUnit.SECONDS), "the cap does not take the dialogue from its manager");
+    assertEquals("human", rig.dialogue("cap-taken").getString("state"));
   }
 
   @Test

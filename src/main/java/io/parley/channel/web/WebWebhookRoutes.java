@@ -31,12 +31,16 @@ import org.slf4j.LoggerFactory;
  * {@code POST /webhooks/web/:channelId}: messages contacts sent through a web/API channel (SPEC §7). There
  * is no bearer token; the Standard Webhooks signature made with the channel's secret stands in for one, so
  * nothing is parsed or stored before it holds. The channel is read for every message but kept for {@link
- * #CHANNEL_TTL}: a changed secret or a deleted channel takes effect within that.
+ * #CHANNEL_TTL}, with the key made from its secret: a changed secret or a deleted channel takes effect within
+ * that.
  */
 public final class WebWebhookRoutes {
   static final long MAX_BODY_BYTES = 64 * 1024;
   static final Duration CHANNEL_TTL = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger(WebWebhookRoutes.class);
+
+  /** A channel's verifier, or why it has none (its secret is malformed: our configuration, not the sender's fault). */
+  private record Verifier(StandardWebhooks webhooks, String problem) {}
 
   private final RecentDocuments channels;
   private final Inbox inbox;
@@ -59,9 +63,9 @@ public final class WebWebhookRoutes {
     String channelId = ctx.pathParam("channelId");
     Buffer raw = ctx.body().buffer();
     Buffer body = raw == null ? Buffer.buffer() : raw;
-    webChannel(channelId)
-        .map(channel -> {
-          verify(channel, body, ctx.request().headers());
+    verifier(channelId)
+        .map(verifier -> {
+          verify(channelId, verifier, body, ctx.request().headers());
           // No Content-Type check: the signature already vouches for the sender and the bytes it meant.
           return message(channelId, JsonBody.parse(body));
         })
@@ -70,24 +74,30 @@ public final class WebWebhookRoutes {
         .onFailure(ctx::fail);
   }
 
-  private Future<Document> webChannel(String id) {
+  private Future<Verifier> verifier(String id) {
     if (!Ids.looksValid(id)) return Future.failedFuture(ApiError.notFound("web channel", id));
-    return channels.find(id).compose(doc -> doc != null && "web".equals(doc.getString("type"))
-        ? Future.succeededFuture(doc)
+    return channels.derived(id, this::verifier).compose(v -> v != null ? Future.succeededFuture(v)
         : Future.failedFuture(ApiError.notFound("web channel", id)));
   }
 
-  private void verify(Document channel, Buffer body, MultiMap headers) {
-    StandardWebhooks webhooks;
+  /** The verifier of a web channel's document; null for any other channel. */
+  private Verifier verifier(Document channel) {
+    if (!"web".equals(channel.getString("type"))) return null;
     try {
-      webhooks = StandardWebhooks.forSecret(secret(channel), clock);
+      return new Verifier(StandardWebhooks.forSecret(secret(channel), clock), null);
     } catch (WebhookRejected e) {
+      return new Verifier(null, e.getMessage());
+    }
+  }
+
+  private static void verify(String channelId, Verifier verifier, Buffer body, MultiMap headers) {
+    if (verifier.webhooks() == null) {
       // Our configuration, not the sender's fault; the sender still gets no further than a refusal.
-      log.warn("web channel {} cannot verify webhooks: {}", channel.get("_id"), e.getMessage());
+      log.warn("web channel {} cannot verify webhooks: {}", channelId, verifier.problem());
       throw badSignature("this channel cannot verify signatures yet");
     }
     try {
-      webhooks.verify(body.getBytes(), headers.get(StandardWebhooks.ID_HEADER),
+      verifier.webhooks().verify(body.getBytes(), headers.get(StandardWebhooks.ID_HEADER),
           headers.get(StandardWebhooks.TIMESTAMP_HEADER), headers.get(StandardWebhooks.SIGNATURE_HEADER));
     } catch (WebhookRejected e) {
       throw badSignature(e.getMessage());
