@@ -55,7 +55,7 @@ public record ParleyConfig(
   /** Routing replies and the AI responder (see config/parley.properties, group conversation). */
   public record Conversation(boolean enabled, long burstWindowMillis, java.util.List<String> stopWords,
       String optOutReply, int responders, int historyMessages, int aiTimeoutSeconds, int aiMaxAttempts,
-      long aiBackoffMillis, int sendMaxAttempts) {}
+      long aiBackoffMillis, int sendMaxAttempts, int replyLeaseSeconds) {}
 
   public static ParleyConfig fromEnvironment() {
     return from(ConfigSource.load(System.getenv(), System.getProperties()));
@@ -97,7 +97,8 @@ public record ParleyConfig(
             r.list("conversation.stopWords"), r.nonEmpty("conversation.optOutReply"),
             r.integer("conversation.responders", 1, 64), r.integer("conversation.historyMessages", 1, 200),
             r.integer("conversation.aiTimeoutSeconds", 1, 600), r.integer("conversation.aiMaxAttempts", 1, 20),
-            r.longValue("conversation.aiBackoffMillis", 1, 600_000), r.integer("conversation.sendMaxAttempts", 1, 100)));
+            r.longValue("conversation.aiBackoffMillis", 1, 600_000), r.integer("conversation.sendMaxAttempts", 1, 100),
+            r.integer("conversation.replyLeaseSeconds", 10, 86_400)));
   }
 
   /** Test and embedding convenience: the defaults with some keys replaced. */

@@ -107,7 +107,8 @@ public final class AiResponder extends VerticleBase {
   }
 
   private Future<Void> claim(String dialogueId, long seq) {
-    return dialogues.claimBurst(dialogueId, seq).compose(d -> d == null ? Future.succeededFuture()
+    Duration lease = Duration.ofSeconds(deps.settings().replyLeaseSeconds());
+    return dialogues.claimBurst(dialogueId, seq, now(), lease).compose(d -> d == null ? Future.succeededFuture()
         : tasks.find(d.getString("task")).compose(task -> task == null ? handOver(d, "the dialogue's task is gone")
             : reply(new Burst(d, task, seq))));
   }

@@ -20,6 +20,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * published for every stored message anyway); {@code blocked}, {@code closed} → stored only. A stop word
  * opts the contact out. Each {@code inbound} document is marked {@code routed} once handled (marks are
  * written in batches, {@link RoutedMarks}); on start, what a crash left unrouted is routed again — which
- * stores and counts nothing twice — and bursts left unanswered are due again.
+ * stores and counts nothing twice — and bursts left unanswered are due again (one a responder claimed and
+ * never answered once its claim has run out, {@code conversation.replyLeaseSeconds}).
  */
 public final class DialogueRouter extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(DialogueRouter.class);
@@ -142,6 +144,23 @@ public final class DialogueRouter extends VerticleBase {
     deps.scheduler().at(due, () -> vertx.eventBus().send(EventAddresses.REPLY_DUE, notice));
   }
 
+  /**
+   * A burst left unanswered at start: due as usual, unless a responder claimed it and no reply was recorded
+   * — then it is due again when that claim runs out (a responder of another process may still be answering).
+   */
+  private void resume(Document dialogue) {
+    long seq = Dialogues.seq(dialogue, "inSeq");
+    Instant expiry = Dialogues.claimExpiry(dialogue, seq, Duration.ofSeconds(deps.settings().replyLeaseSeconds()));
+    if (expiry == null || !expiry.isAfter(deps.clock().instant())) {
+      replyDue(dialogue);
+      return;
+    }
+    log.info("Dialogue {}: its latest messages were claimed by a responder at {} and not answered; due again at {}",
+        dialogue.getString("_id"), dialogue.getDate("claimedAt").toInstant(), expiry);
+    JsonObject notice = new JsonObject().put("dialogueId", dialogue.getString("_id")).put("seq", seq);
+    deps.scheduler().at(expiry, () -> vertx.eventBus().send(EventAddresses.REPLY_DUE, notice));
+  }
+
   /** The contact's current dialogue on the channel, opened now if they write first; null when no task answers. */
   private Future<Document> dialogueOf(String channelId, String contact, int races) {
     String key = DialogueRecorder.key(channelId, contact);
@@ -208,7 +227,7 @@ public final class DialogueRouter extends VerticleBase {
           return done;
         })
         .compose(v -> dialogues.openWithUnanswered())
-        .onSuccess(open -> open.forEach(this::replyDue))
+        .onSuccess(open -> open.forEach(this::resume))
         .onFailure(err -> log.error("Recovering unrouted messages failed; they are tried again at the next start", err));
   }
 }

@@ -14,6 +14,7 @@ import io.parley.store.Rx;
 import io.parley.store.Store;
 import io.vertx.core.Future;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -58,7 +59,7 @@ final class Dialogues {
   /** Open dialogues (a scan, for start-up) whose contact wrote since the last answer. */
   Future<List<Document>> openWithUnanswered() {
     return Rx.list(dialogues.find(Filters.eq("state", OPEN))
-            .projection(com.mongodb.client.model.Projections.include("inSeq", "answeredSeq", "lastInAt")))
+            .projection(Projections.include("inSeq", "answeredSeq", "lastInAt", "replyClaim", "claimedAt")))
         .map(open -> open.stream().filter(d -> seq(d, "inSeq") > seq(d, "answeredSeq")).toList());
   }
 
@@ -97,12 +98,23 @@ final class Dialogues {
   /**
    * Claims the burst of the contact's messages up to {@code seq} for one responder: only while the dialogue
    * is open, has exactly {@code seq} messages from the contact (a later one is due its own notice), has not
-   * answered them and nobody claimed them. The dialogue after the claim, or null when it is not this caller's.
+   * answered them and nobody holds a claim on them — a claim made {@code lease} or longer before {@code now}
+   * (its responder stopped before recording a reply) no longer holds. The dialogue after the claim, or null
+   * when it is not this caller's.
    */
-  Future<Document> claimBurst(String dialogueId, long seq) {
+  Future<Document> claimBurst(String dialogueId, long seq, Instant now, Duration lease) {
+    Bson free = Filters.or(Filters.not(Filters.gte("replyClaim", seq)),
+        Filters.not(Filters.gt("claimedAt", Date.from(now.minus(lease)))));
     return update(Filters.and(Filters.eq("_id", dialogueId), Filters.eq("state", OPEN), Filters.eq("inSeq", seq),
-            Filters.not(Filters.gte("answeredSeq", seq)), Filters.not(Filters.gte("replyClaim", seq))),
-        Updates.set("replyClaim", seq), null);
+            Filters.not(Filters.gte("answeredSeq", seq)), free),
+        Updates.combine(Updates.set("replyClaim", seq), Updates.set("claimedAt", Date.from(now))), null);
+  }
+
+  /** When the claim on the burst up to {@code seq} in {@code dialogue} (as read) runs out; null when it has none. */
+  static Instant claimExpiry(Document dialogue, long seq, Duration lease) {
+    Date claimedAt = dialogue.getDate("claimedAt");
+    if (seq(dialogue, "replyClaim") < seq || claimedAt == null) return null;
+    return claimedAt.toInstant().plus(lease);
   }
 
   /**
