@@ -88,10 +88,10 @@ final class ReplySender {
       metrics.sent(channelId);
       m.append("status", "sent").append("platformMessageId", accepted.platformMessageId());
     } else if (result instanceof SendResult.Held held) {
-      m.append("status", "held").append("failure", held.reason());
+      m.append("status", "held").append("reason", held.reason());
     } else {
       metrics.failed(channelId);
-      m.append("status", "failed").append("failure", reason(result));
+      m.append("status", "failed").append("reason", reason(result));
     }
     Future<Document> stored = dialogues.appendOutgoing(dialogue, m, sent, answers);
     return stored.compose(d -> {

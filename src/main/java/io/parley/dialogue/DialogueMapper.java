@@ -45,7 +45,7 @@ final class DialogueMapper {
         .put("operator", m.getString("operator"))
         .put("text", m.getString("text"))
         .put("status", "sending".equals(m.getString("status")) ? "pending" : m.getString("status"))
-        .put("reason", m.getString("reason"))
+        .put("reason", m.getString("reason") != null ? m.getString("reason") : m.getString("failure")) // older records named it failure
         .put("channelMessageId", m.getString("platformMessageId"))
         .put("cost", money(m.get("cost")))
         .put("at", instant(m.getDate("createdAt")));

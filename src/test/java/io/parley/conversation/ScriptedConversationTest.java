@@ -10,6 +10,7 @@ import io.parley.EventAddresses;
 import io.parley.store.Collections;
 import io.parley.support.Fixtures;
 import io.parley.support.Poll;
+import io.parley.support.TestParley;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -194,8 +195,11 @@ class ScriptedConversationTest {
       Document out = Poll.until("the failure to be recorded", Duration.ofSeconds(10), () -> rig.messages(id),
           m -> m.size() == 2).get(1);
       assertEquals("failed", out.getString("status"));
-      assertEquals("receiver refused (400): no such visitor", out.getString("failure"));
+      assertEquals("receiver refused (400): no such visitor", out.getString("reason"));
       assertEquals("open", rig.dialogue("refused-1").getString("state"));
+      JsonObject shown = rig.http.get("/api/dialogues/" + id, TestParley.ADMIN).json().getJsonArray("messages").getJsonObject(1);
+      assertEquals("failed", shown.getString("status"));
+      assertEquals("receiver refused (400): no such visitor", shown.getString("reason"), shown.encode());
     } finally {
       rig.answer = normal;
     }

@@ -67,7 +67,7 @@ final class StatusUpdates {
     if (rank < 0) return history;
     List<String> notBehind = ORDER.subList(rank, ORDER.size());
     var set = status.failure() == null ? Updates.set("status", status.status())
-        : Updates.combine(Updates.set("status", status.status()), Updates.set("failure", status.failure()));
+        : Updates.combine(Updates.set("status", status.status()), Updates.set("reason", status.failure()));
     return history.compose(v -> Rx.done(messages.updateOne(
         Filters.and(Filters.eq("_id", messageId), Filters.nin("status", notBehind)), set)));
   }
