@@ -10,6 +10,7 @@ import io.parley.ai.ReplyWriters;
 import io.parley.channel.ChannelClients;
 import io.parley.store.Collections;
 import io.parley.store.DocumentStore;
+import io.parley.store.Ids;
 import io.parley.store.RecentDocuments;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import org.bson.Document;
+import org.bson.types.Decimal128;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AiResponder extends VerticleBase {
   static final String SPEND_CAP_REACHED = "spend cap reached";
+  private static final String GONE = "gone";
   /** How long a task, profile or manager read for one reply serves the next ones (an edit applies within it). */
   static final Duration SETTINGS_TTL = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger(AiResponder.class);
@@ -162,11 +165,19 @@ public final class AiResponder extends VerticleBase {
     });
   }
 
+  /**
+   * Settles the call's cost, then sends the reply, records a declared outcome and blocks the dialogue once
+   * its spend reached the cap. A dialogue that a manager took over, or that closed (an opt-out, a manager),
+   * while the AI was writing gets nothing more from it: the reply is recorded as {@code dropped}.
+   */
   private Future<Void> written(Burst b, ReplyWriter writer, BigDecimal reserved, AiReply reply) {
     String taskId = b.task().getString("_id");
-    Future<BigDecimal> settled = reserved.signum() == 0 && reply.cost().signum() == 0
-        ? Future.succeededFuture(SpendCap.spend(b.dialogue())) : spend.settle(b.id(), taskId, reserved, reply.cost());
-    return settled.compose(spent -> {
+    Future<Document> settled = reserved.signum() == 0 && reply.cost().signum() == 0
+        ? Future.succeededFuture(b.dialogue()) : spend.settle(b.id(), taskId, reserved, reply.cost());
+    return settled.compose(after -> {
+      String state = after == null ? GONE : after.getString("state");
+      if (!Dialogues.OPEN.equals(state) && !Dialogues.BLOCKED.equals(state)) return dropped(b, reply, state);
+      BigDecimal spent = SpendCap.spend(after);
       Future<Document> sent = reply.text() == null ? dialogues.answered(b.id(), b.seq())
           : sender.send(b.dialogue(), reply.text(), "ai", "reply", reply.cost(), b.seq()).map(ReplySender.Sent::dialogue);
       return sent
@@ -174,6 +185,16 @@ public final class AiResponder extends VerticleBase {
           .compose(d -> d != null && Dialogues.OPEN.equals(d.getString("state")) && spent.compareTo(SpendCap.limit(b.task())) >= 0
               ? block(d, SPEND_CAP_REACHED) : Future.succeededFuture());
     });
+  }
+
+  /** Records a reply that is not sent, with why; nothing else changes (its messages stay unanswered). */
+  private Future<Void> dropped(Burst b, AiReply reply, String state) {
+    String reason = "not sent: the dialogue became " + state + " while the AI wrote it";
+    log.info("Dialogue {}: the AI's reply is {}", b.id(), reason);
+    if (reply.text() == null) return Future.succeededFuture();
+    Document m = Dialogues.message(Ids.newId(), b.id(), "out", "ai", reply.text(), now())
+        .append("cost", new Decimal128(reply.cost())).append("status", "dropped").append("reason", reason);
+    return dialogues.appendOutgoing(b.dialogue(), m, false, 0).mapEmpty();
   }
 
   private Future<Document> outcome(Document d, String outcome, Document task) {

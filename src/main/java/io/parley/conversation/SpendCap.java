@@ -2,6 +2,7 @@ package io.parley.conversation;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
@@ -12,6 +13,7 @@ import io.parley.task.TaskProgress;
 import io.vertx.core.Future;
 import java.math.BigDecimal;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.bson.types.Decimal128;
 
 /**
@@ -23,6 +25,7 @@ import org.bson.types.Decimal128;
  */
 final class SpendCap {
   private static final int RESERVE_ATTEMPTS = 4;
+  private static final Bson AFTER_CHANGE = Projections.include("spend", "state");
   private final MongoCollection<Document> dialogues;
   private final TaskProgress progress;
 
@@ -50,17 +53,23 @@ final class SpendCap {
     });
   }
 
-  /** Replaces a reservation by the real cost (also counted on the task); the dialogue's spend after it. */
-  Future<BigDecimal> settle(String dialogueId, String taskId, BigDecimal reserved, BigDecimal cost) {
+  /**
+   * Replaces a reservation by the real cost (also counted on the task); the dialogue's {@code spend} and
+   * {@code state} after it (null when the dialogue is gone).
+   */
+  Future<Document> settle(String dialogueId, String taskId, BigDecimal reserved, BigDecimal cost) {
     Future<Void> task = cost.signum() == 0 ? Future.succeededFuture()
         : progress.update(taskId, Updates.inc("stats.spend", new Decimal128(cost)));
-    return task.compose(v -> add(dialogueId, cost.subtract(reserved)));
+    return task.compose(v -> change(dialogueId, cost.subtract(reserved)));
   }
 
   private Future<BigDecimal> add(String dialogueId, BigDecimal amount) {
+    return change(dialogueId, amount).map(SpendCap::spend);
+  }
+
+  private Future<Document> change(String dialogueId, BigDecimal amount) {
     return Rx.first(dialogues.findOneAndUpdate(Filters.eq("_id", dialogueId), Updates.inc("spend", new Decimal128(amount)),
-            new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
-        .map(SpendCap::spend);
+        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER).projection(AFTER_CHANGE)));
   }
 
   static BigDecimal spend(Document dialogue) {

@@ -107,27 +107,57 @@ class SpendCapTest {
   }
 
   @Test
-  void aManagerWhoTakesOverDuringTheCallThatReachesTheCapKeepsTheDialogue() throws Exception {
+  void aManagerWhoTakesOverDuringTheCallGetsTheDialogueWithoutTheAiReply() throws Exception {
     rig.writeAndRoute("cap-taken", "one");
     rig.awaitReplies("cap-taken", 1);
-    int before = held.size();
-    hold = true;
-    try {
-      rig.writeAndRoute("cap-taken", "two");
-      Poll.until("the call that reaches the cap", Duration.ofSeconds(10), held::size, n -> n == before + 1);
-    } finally {
-      hold = false;
-    }
+    HttpServerRequest call = heldCall(() -> rig.writeAndRoute("cap-taken", "two"));
     String id = rig.dialogue("cap-taken").getString("_id");
     assertEquals("human", rig.http.post("/api/dialogues/" + id + "/takeover", TestParley.ADMIN, null).json().getString("state"));
     rig.blocked.clear();
-    FakeChatCompletions.ok(held.remove(before), "late reply", null, 0, 10); // the other tests count held calls from 0
-    rig.awaitReplies("cap-taken", 2);
-    Document d = Poll.until("the late reply to be recorded", Duration.ofSeconds(10), () -> rig.dialogue("cap-taken"),
-        x -> x.get("answeredSeq", Number.class).longValue() >= 2);
-    assertEquals(0, new BigDecimal("2.00").compareTo(spend(d)), spend(d).toPlainString());
-    assertNull(rig.blocked.poll(2, java.util.concurrent.TimeUnit.SECONDS), "the cap does not take the dialogue from its manager");
-    assertEquals("human", rig.dialogue("cap-taken").getString("state"));
+    FakeChatCompletions.ok(call, "late reply", null, 0, 10);
+
+    Document dropped = droppedReply(id);
+    assertEquals("late reply", dropped.getString("text"));
+    assertEquals("not sent: the dialogue became human while the AI wrote it", dropped.getString("reason"));
+    assertEquals(0, BigDecimal.ONE.compareTo(((Decimal128) dropped.get("cost")).bigDecimalValue()));
+    Document d = rig.dialogue("cap-taken");
+    assertEquals(0, new BigDecimal("2.00").compareTo(spend(d)), "the call is paid for: " + spend(d));
+    assertEquals("human", d.getString("state"));
+    assertEquals(1L, d.get("answeredSeq", Number.class).longValue(), "the manager answers the second message");
+    assertNull(rig.blocked.poll(1, java.util.concurrent.TimeUnit.SECONDS), "the cap does not take the dialogue from its manager");
+    assertEquals(1, rig.repliesTo("cap-taken").size());
+  }
+
+  @Test
+  void aContactWhoOptsOutDuringTheCallGetsOnlyTheConfirmation() throws Exception {
+    HttpServerRequest call = heldCall(() -> rig.writeAndRoute("quits-1", "hello"));
+    rig.writeAndRoute("quits-1", "STOP");
+    assertEquals("closed", Poll.until("the opt-out", Duration.ofSeconds(10), () -> rig.dialogue("quits-1"),
+        d -> "closed".equals(d.getString("state"))).getString("state"));
+    List<JsonObject> confirmation = rig.awaitReplies("quits-1", 1);
+    FakeChatCompletions.ok(call, "Glad you asked!", null, 0, 10);
+
+    Document dropped = droppedReply(rig.dialogue("quits-1").getString("_id"));
+    assertEquals("not sent: the dialogue became closed while the AI wrote it", dropped.getString("reason"));
+    assertEquals(confirmation, rig.repliesTo("quits-1"), "nothing after the confirmation");
+  }
+
+  /** The AI call {@code writes} causes, held unanswered. */
+  private static HttpServerRequest heldCall(Runnable writes) {
+    int before = held.size();
+    hold = true;
+    try {
+      writes.run();
+      Poll.until("the call to be held", Duration.ofSeconds(10), held::size, n -> n == before + 1);
+    } finally {
+      hold = false;
+    }
+    return held.remove(before); // the other tests count held calls from 0
+  }
+
+  private static Document droppedReply(String dialogueId) {
+    return Poll.until("the dropped reply to be recorded", Duration.ofSeconds(10), () -> rig.messages(dialogueId).stream()
+        .filter(m -> "dropped".equals(m.getString("status"))).findFirst().orElse(null), m -> m != null);
   }
 
   @Test
