@@ -38,13 +38,23 @@ final class TelegramRig implements AutoCloseable {
   final FakeBotApi bot = new FakeBotApi(TOKEN, "parley_test_bot");
   final MutableClock clock = new MutableClock(NINE);
   final ManualScheduler scheduler = new ManualScheduler(clock);
-  final TestParley parley = TestParley.start(TestParley.tempDir(), Map.of("dispatch.enabled", "false",
-      "telegram.pollTimeoutSeconds", "1", "telegram.refreshSeconds", "1"), clock);
-  final Http http = parley.http();
-  final Fixtures db = new Fixtures(parley);
+  final TestParley parley;
+  final Http http;
+  final Fixtures db;
   final String channel;
 
   TelegramRig() {
+    this(Map.of());
+  }
+
+  /** With {@code config} added to the rig's own settings. */
+  TelegramRig(Map<String, String> config) {
+    Map<String, String> all = new java.util.HashMap<>(Map.of("dispatch.enabled", "false",
+        "telegram.pollTimeoutSeconds", "1", "telegram.refreshSeconds", "1"));
+    all.putAll(config);
+    parley = TestParley.start(TestParley.tempDir(), all, clock);
+    http = parley.http();
+    db = new Fixtures(parley);
     channel = created("/api/channels", new JsonObject().put("type", "telegram").put("name", "bot")
         .put("settings", new JsonObject().put("botToken", TOKEN).put("apiUrl", bot.url())));
   }

@@ -1,0 +1,83 @@
+package io.parley.channel.whatsapp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.parley.store.Collections;
+import io.parley.support.Fixtures;
+import io.parley.support.Poll;
+import io.parley.support.TestParley;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Conversations on a WhatsApp Business number: Meta's signed webhook brings the contact's message, the
+ * router opens their dialogue on the number's incoming task, and the AI's reply is a free-form text sent
+ * through the Graph API (the contact wrote within 24 hours); Meta's statuses then follow the reply.
+ */
+class WhatsAppConversationTest {
+  static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+
+  @Test
+  void aContactWhoWritesToTheNumberIsAnsweredThroughTheGraphApi() {
+    try (WhatsAppRig rig = new WhatsAppRig(NOW, Map.of("conversation.burstWindowMillis", "0"))) {
+      String channel = rig.channel(new JsonObject());
+      String manager = created(rig, "/api/managers", new JsonObject().put("name", "Lena").put("persona", "Brief"));
+      String ai = created(rig, "/api/ai-profiles", new JsonObject().put("name", "Bot").put("provider", "scripted")
+          .put("scripted", new JsonObject().put("rules", new JsonArray()
+                  .add(new JsonObject().put("pattern", "call me").put("reply", "{{manager}} will call you.").put("outcome", "success")))
+              .put("fallback", "Hi, {{manager}} here.")));
+      String task = created(rig, "/api/tasks", new JsonObject().put("name", "number inbox").put("type", "whatsapp")
+          .put("format", "incoming").put("channels", new JsonArray().add(channel))
+          .put("managers", new JsonArray().add(manager)).put("ai", ai).put("spendLimitPerDialogue", "1"));
+      assertEquals(200, rig.http.post("/api/tasks/" + task + "/start", TestParley.ADMIN, null).status());
+      MetaWebhooks meta = rig.webhooks(channel);
+
+      assertEquals(200, meta.post(MetaWebhooks.text("16315551181", "wamid.in-1", "Hello", NOW.minusSeconds(5))).status());
+      FakeGraph.Request first = Poll.until("the first reply", Duration.ofSeconds(20), () -> sent(rig), r -> r.size() == 1).get(0);
+      assertTrue(first.path().endsWith("/" + WhatsAppRig.PHONE_NUMBER_ID + "/messages"), first.path());
+      assertEquals("Bearer " + WhatsAppRig.TOKEN, first.authorization());
+      assertEquals("16315551181", first.to().replace("+", ""));
+      assertEquals("text", first.body().getString("type"));
+      assertEquals("Hi, Lena here.", first.body().getJsonObject("text").getString("body"));
+
+      Poll.until("the first reply to be recorded", Duration.ofSeconds(10), () -> rig.db.count(Collections.MESSAGES,
+          new Document("direction", "out").append("status", "sent")), n -> n == 1);
+      rig.clock.advance(Duration.ofMinutes(1));
+      assertEquals(200, meta.post(MetaWebhooks.text("16315551181", "wamid.in-2", "Please call me", NOW.plusSeconds(30))).status());
+      FakeGraph.Request second = Poll.until("the second reply", Duration.ofSeconds(20), () -> sent(rig), r -> r.size() == 2).get(1);
+      assertEquals("Lena will call you.", second.body().getJsonObject("text").getString("body"));
+
+      Document dialogue = Poll.until("the outcome", Duration.ofSeconds(10), () -> Fixtures.all(rig.parley.parley().app().store()
+          .collection(Collections.DIALOGUES).find(new Document("task", task))), d -> d.size() == 1
+          && "closed".equals(d.get(0).getString("state"))).get(0);
+      assertEquals("success", dialogue.getString("outcome"));
+      assertEquals("+16315551181", dialogue.getString("contact"));
+      List<Document> messages = Poll.until("four messages stored", Duration.ofSeconds(10),
+          () -> Fixtures.all(rig.parley.parley().app().store().collection(Collections.MESSAGES)
+              .find(new Document("dialogue", dialogue.getString("_id"))).sort(new Document("createdAt", 1).append("_id", 1))),
+          m -> m.size() == 4 && m.stream().allMatch(x -> x.get("status") != null));
+      assertEquals(List.of("Hello", "Hi, Lena here.", "Please call me", "Lena will call you."),
+          messages.stream().map(m -> m.getString("text")).toList());
+      assertEquals(List.of("received", "sent", "received", "sent"), messages.stream().map(m -> m.getString("status")).toList());
+      assertEquals(List.of(first.body().getJsonObject("text").getString("body"), second.body().getJsonObject("text").getString("body")),
+          List.of(messages.get(1).getString("text"), messages.get(3).getString("text")));
+    }
+  }
+
+  private static List<FakeGraph.Request> sent(WhatsAppRig rig) {
+    return rig.graph.requests().stream().filter(r -> r.path().endsWith("/messages")).toList();
+  }
+
+  private static String created(WhatsAppRig rig, String path, JsonObject body) {
+    var r = rig.http.post(path, TestParley.ADMIN, body);
+    assertEquals(201, r.status(), path + ": " + r);
+    return r.json().getString("id");
+  }
+}
