@@ -52,6 +52,10 @@ public final class DialogueRoutes {
       String outcome = Fields.of(body, "outcome").string("outcome", 1, 100);
       act(ctx, (v, id) -> service.close(v, id, outcome));
     });
+    api.route(HttpMethod.POST, "/api/tasks/:id/close-dialogues", Api.roles(Role.MARKETER), ctx -> {
+      String task = Api.id(ctx, "id", "task");
+      Responses.reply(ctx, 200, service.closeDialoguesOf(task, Auth.principal(ctx)));
+    });
     api.json(HttpMethod.POST, "/api/dialogues/:id/messages", manager, (ctx, body) -> {
       String text = Fields.of(body, "text").string("text", 1, MAX_TEXT);
       if (text.isBlank()) throw ApiError.invalid("text", "text must not be blank");

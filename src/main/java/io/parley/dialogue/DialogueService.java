@@ -30,6 +30,8 @@ import org.bson.types.Decimal128;
 public final class DialogueService {
   /** Longest history one read returns; older messages are left out (the answer says so). */
   static final int MAX_HISTORY = 1000;
+  /** Dialogues read at a time when a marketer closes a task's dialogues. */
+  static final int CLOSE_PAGE = 500;
 
   private final App app;
   private final DocumentStore dialogues;
@@ -169,6 +171,40 @@ public final class DialogueService {
       }
       return closeWith(d, outcome, "manager", viewer.principal().tokenId(), now);
     })).map(DialogueMapper::summary);
+  }
+
+  /**
+   * Closes every dialogue of a finished (stopped or completed) task that is not closed yet, with {@code
+   * no_further_action}, as the marketer {@code by} who asked (SPEC §2: a stopped task's dialogues stay
+   * answerable unless the marketer asks to close them). Each close is a manager's close: callbacks, events.
+   * Safe to repeat: a second call closes what the first left (or what opened since). Answers the count.
+   */
+  Future<JsonObject> closeDialoguesOf(String taskId, Principal by) {
+    Instant now = app.clock().instant();
+    return tasks.find(taskId).compose(task -> {
+      if (task == null) return Future.failedFuture(ApiError.notFound("task", taskId));
+      String status = task.getString("status");
+      if (!"stopped".equals(status) && !"completed".equals(status)) {
+        return Future.failedFuture(ApiError.conflict("task_not_finished", "task " + taskId + " is " + status
+            + "; its dialogues can be closed once it is stopped or completed", "status"));
+      }
+      return closePages(taskId, by.tokenId(), now, 0).map(n -> new JsonObject().put("closed", n));
+    });
+  }
+
+  private Future<Integer> closePages(String taskId, String operator, Instant now, int closedSoFar) {
+    Bson unclosed = Filters.and(Filters.eq("task", taskId), Filters.in("state", DialogueState.OPEN.wire(),
+        DialogueState.HUMAN.wire(), DialogueState.BLOCKED.wire()));
+    return dialogues.list(unclosed, null, 0, CLOSE_PAGE).compose(page -> {
+      Future<Integer> closed = Future.succeededFuture(0);
+      for (Document d : page) {
+        closed = closed.compose(n -> closeWith(d, "no_further_action", "marketer", operator, now)
+            .map(x -> n + 1).recover(err -> Future.succeededFuture(n))); // closed meanwhile by someone else
+      }
+      // A full page means there may be more; a page that closed nothing would only repeat itself.
+      return closed.compose(n -> page.size() == CLOSE_PAGE && n > 0 ? closePages(taskId, operator, now, closedSoFar + n)
+          : Future.succeededFuture(closedSoFar + n));
+    });
   }
 
   /** Closes {@code d} with {@code outcome} unless it is closed already; publishes the outcome once. */
