@@ -44,12 +44,16 @@ function render(t) {
     document.getElementById('copy-slot').replaceChildren(copyButton(t.id));
   }
   if (changedPart('actions', t.actions)) {
-    const edit = t.actions.includes('delete') ? null : el('a', { class: 'button', href: `/tasks/${t.id}/edit`, text: 'Edit' });
+    const finished = t.actions.includes('delete');
+    const edit = finished ? null : el('a', { class: 'button', href: `/tasks/${t.id}/edit`, text: 'Edit' });
+    // A finished task's dialogues stay answerable until the marketer closes them (repeatable: it closes what is left).
+    const close = finished ? el('button', { type: 'button', 'data-action': 'close-dialogues', text: 'Close its dialogues',
+      onclick: () => closeDialogues(t) }) : null;
     document.getElementById('task-actions').replaceChildren(...t.actions.map(action => el('button', {
       type: 'button', 'data-action': action, class: action === 'delete' ? 'danger' : (action === 'start' ? 'primary' : ''),
       text: t.status === 'paused' && action === 'start' ? 'Resume' : LABELS[action] || action,
       onclick: () => act(t, action),
-    })), ...(edit ? [edit] : []));
+    })), ...[close, edit].filter(Boolean));
   }
   const p = t.progress;
   if (changedPart('progress', p)) {
@@ -94,7 +98,7 @@ function deepLinks(links) {
 
 async function act(t, action) {
   if (action === 'delete' && !await confirmAction(`Delete the task "${t.name}" and its audience? This cannot be undone.`, 'Delete task')) return;
-  if (action === 'stop' && !await confirmAction(`Stop "${t.name}"? A stopped task cannot be started again.`, 'Stop task')) return;
+  if (action === 'stop' && !await confirmAction(`Stop "${t.name}"? A stopped task cannot be started again. Its dialogues stay answerable until you close them.`, 'Stop task')) return;
   try {
     if (action === 'delete') {
       await api('DELETE', '/api/tasks/' + t.id);
@@ -105,6 +109,16 @@ async function act(t, action) {
     notify(`${LABELS[action]}: done.`, 'ok');
   } catch (e) {
     notify(`Could not ${action} the task: ${e.message}`, 'error');
+  }
+}
+
+async function closeDialogues(t) {
+  if (!await confirmAction(`Close every dialogue of "${t.name}" that is still open? Neither the AI nor the managers answer a closed dialogue.`, 'Close dialogues')) return;
+  try {
+    const { closed } = await api('POST', `/api/tasks/${t.id}/close-dialogues`);
+    notify(closed === 0 ? 'No dialogue was left open.' : `Closed ${closed} dialogue${closed === 1 ? '' : 's'}.`, 'ok');
+  } catch (e) {
+    notify('Could not close the dialogues: ' + e.message, 'error');
   }
 }
 

@@ -181,12 +181,24 @@ class TaskPagesTest {
       page.locator("#task-actions [data-action=stop]").click();
       page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Stop task")).click();
       assertThat(page.locator("#task-status")).hasText("Stopped");
-      assertThat(page.locator("#task-actions")).hasText("Delete"); // a finished task can only be deleted
+      assertThat(page.locator("#task-actions button")).hasText(new String[] {"Delete", "Close its dialogues"});
+      String taskId = page.locator("#task-id").textContent();
+      long open = parley.http().get("/api/dialogues?task=" + taskId, TestParley.ADMIN).items().stream()
+          .filter(d -> !"closed".equals(((io.vertx.core.json.JsonObject) d).getString("state"))).count();
+      assertTrue(open >= 2, open + " dialogues stay open after the stop");
+      page.locator("#task-actions [data-action=close-dialogues]").click();
+      page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Close dialogues")).click();
+      assertThat(page.locator("#notice")).hasText("Closed " + open + " dialogues.");
+      assertTrue(parley.http().get("/api/dialogues?task=" + taskId, TestParley.ADMIN).items().stream()
+          .allMatch(d -> "closed".equals(((io.vertx.core.json.JsonObject) d).getString("state"))));
+      page.locator("#task-actions [data-action=close-dialogues]").click();
+      page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Close dialogues")).click();
+      assertThat(page.locator("#notice")).hasText("No dialogue was left open.");
       page.locator("#task-actions [data-action=delete]").click();
       page.keyboard().press("Escape"); // the confirmation is cancelled: nothing happens
       assertThat(page.locator("dialog")).hasCount(0);
       assertThat(page.locator("#task-status")).hasText("Stopped");
-      assertThat(page.locator("#task-actions")).hasText("Delete"); // a finished task can only be deleted
+      assertThat(page.locator("#task-actions [data-action]")).hasCount(2); // a finished task: delete, close its dialogues
       page.locator("#task-actions [data-action=delete]").click();
       page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Delete task")).click();
       assertThat(page).hasURL(Pattern.compile("/tasks$"));
