@@ -190,11 +190,11 @@ public final class AiResponder extends VerticleBase {
     });
   }
 
-  /** Records a reply that is not sent, with why; nothing else changes (its messages stay unanswered). */
+  /** Records a reply that is not sent, with why (unless its dialogue is gone); its messages stay unanswered. */
   private Future<Void> dropped(Burst b, AiReply reply, String state) {
     String reason = "not sent: the dialogue became " + state + " while the AI wrote it";
     log.info("Dialogue {}: the AI's reply is {}", b.id(), reason);
-    if (reply.text() == null) return Future.succeededFuture();
+    if (reply.text() == null || GONE.equals(state)) return Future.succeededFuture(); // nothing to keep it in
     Document m = Dialogues.message(Ids.newId(), b.id(), "out", "ai", reply.text(), now())
         .append("cost", new Decimal128(reply.cost())).append("status", "dropped").append("reason", reason);
     return dialogues.appendOutgoing(b.dialogue(), m, false, 0).mapEmpty();
