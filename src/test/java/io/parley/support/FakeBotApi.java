@@ -85,6 +85,11 @@ public final class FakeBotApi implements AutoCloseable {
         .put("first_name", firstName).put("user_id", chatId)));
   }
 
+  /** A person sends something other than text: {@code parts} are the Bot API Message fields it carries. */
+  public JsonObject send(long chatId, String username, String firstName, JsonObject parts) {
+    return enqueue(message(chatId, username, firstName).mergeIn(parts));
+  }
+
   public void block(long chatId) {
     blocked.add(String.valueOf(chatId));
   }

@@ -1,19 +1,27 @@
 package io.parley.channel.telegram;
 
+import com.mongodb.client.model.Filters;
+import com.mongodb.reactivestreams.client.MongoCollection;
 import io.parley.App;
 import io.parley.channel.Inbox;
 import io.parley.channel.IncomingMessage;
+import io.parley.dispatch.DialogueRecorder;
+import io.parley.store.Collections;
+import io.parley.store.Rx;
 import io.vertx.core.Future;
 import java.time.Clock;
 import org.telegram.telegrambots.meta.api.objects.Contact;
 import org.telegram.telegrambots.meta.api.objects.Update;
 import org.telegram.telegrambots.meta.api.objects.User;
+import org.bson.Document;
 import org.telegram.telegrambots.meta.api.objects.message.Message;
 
 /**
  * What Parley does with one Telegram update, however it arrived (long polling or webhook): the writer is
  * recorded as a contact (and their unreachable targets requeued when that made them reachable), a
- * {@code /start <code>} is attributed to its task, and any other text goes to the {@link Inbox}. Every step
+ * {@code /start <code>} is attributed to its task, and any other message goes to the {@link Inbox} as text
+ * ({@link TelegramText}: media, stickers, contacts, locations as their kind in brackets) — the person's own
+ * contact card only within a dialogue. Every step
  * is idempotent and the inbox keeps a message once ({@code chatId:messageId}), so an update handled twice
  * (redelivered, or polled again after a crash) changes nothing the second time.
  */
@@ -23,6 +31,7 @@ final class UpdateHandler {
   private final DeepLinkStart deepLinks;
   private final Inbox inbox;
   private final Clock clock;
+  private final MongoCollection<Document> keys;
 
   UpdateHandler(App app, TelegramContacts contacts) {
     this.contacts = contacts;
@@ -30,6 +39,7 @@ final class UpdateHandler {
     this.deepLinks = new DeepLinkStart(app, contacts, reachable);
     this.inbox = new Inbox(app.store(), app.vertx().eventBus());
     this.clock = app.clock();
+    this.keys = app.store().collection(Collections.DIALOGUE_KEYS);
   }
 
   Future<Void> handle(String channelId, Update update) {
@@ -46,16 +56,26 @@ final class UpdateHandler {
   }
 
   private Future<Void> message(String channelId, TelegramContacts.Person person, Message m) {
-    String text = m.getText() != null ? m.getText() : m.getCaption();
+    String text = TelegramText.of(m);
     if (text == null) return Future.succeededFuture();
-    if (text.equals("/start") || text.startsWith("/start ")) {
+    if (m.hasText() && (text.equals("/start") || text.startsWith("/start "))) {
       String code = text.substring("/start".length()).trim();
       return code.isEmpty() ? Future.succeededFuture() : deepLinks.started(channelId, person, code);
     }
     return contacts.from(channelId, person.chatId())
-        .compose(from -> inbox.accept(new IncomingMessage(channelId, from, text,
-            person.chatId() + ":" + m.getMessageId(), clock.instant())))
+        .compose(from -> (person.phone() == null ? Future.succeededFuture(true) : inDialogue(channelId, from))
+            .compose(isMessage -> !isMessage ? Future.<Boolean>succeededFuture(false)
+                : inbox.accept(new IncomingMessage(channelId, from, text, person.chatId() + ":" + m.getMessageId(),
+                    clock.instant()))))
         .mapEmpty();
+  }
+
+  /**
+   * Whether the person is in a dialogue on the channel. Their own contact card is a message there (the
+   * phone a dialogue asked for); outside one it only tells Parley their phone, as people starting the bot do.
+   */
+  private Future<Boolean> inDialogue(String channelId, String from) {
+    return Rx.first(keys.find(Filters.eq("_id", DialogueRecorder.key(channelId, from))).limit(1)).map(k -> k != null);
   }
 
   private static TelegramContacts.Person person(Message m) {

@@ -57,4 +57,40 @@ class TelegramConversationTest {
       assertEquals("It is free, Anna says.", shown.getJsonArray("messages").getJsonObject(3).getString("text"));
     }
   }
+
+  @Test
+  void whatIsNotTextIsStoredAndAnsweredAndASharedPhoneCountsAsSuccess() {
+    try (TelegramRig rig = new TelegramRig(Map.of("conversation.burstWindowMillis", "0"))) {
+      String manager = rig.created("/api/managers", new JsonObject().put("name", "Anna"));
+      String ai = rig.created("/api/ai-profiles", new JsonObject().put("name", "Bot").put("provider", "scripted")
+          .put("scripted", new JsonObject()
+              .put("rules", new JsonArray().add(new JsonObject().put("pattern", "\\+?\\d{10,15}")
+                  .put("reply", "Thank you, we will call you.").put("outcome", "success")))
+              .put("fallback", "Could you write it in words?")));
+      String task = rig.created("/api/tasks", new JsonObject().put("name", "calls").put("type", "telegram")
+          .put("format", "incoming").put("channels", new JsonArray().add(rig.channel))
+          .put("managers", new JsonArray().add(manager)).put("ai", ai).put("spendLimitPerDialogue", "1"));
+      assertEquals(200, rig.http.post("/api/tasks/" + task + "/start", TestParley.ADMIN, null).status());
+
+      rig.bot.send(6001, "olga", "Olga", new JsonObject().put("voice",
+          new JsonObject().put("file_id", "v1").put("file_unique_id", "u1").put("duration", 4)));
+      assertEquals(List.of("Could you write it in words?"), Poll.until("the answer to the voice note", Duration.ofSeconds(20),
+          () -> rig.bot.textsTo(6001), t -> !t.isEmpty()));
+      Poll.until("the answer to be recorded", Duration.ofSeconds(10), () -> rig.db.count(Collections.MESSAGES,
+          new Document("direction", "out").append("status", "sent")), n -> n == 1);
+      rig.clock.advance(Duration.ofSeconds(2));
+      rig.bot.shareContact(6001, "olga", "Olga", "+79123456789");
+      assertEquals("Thank you, we will call you.", Poll.until("the answer to the contact", Duration.ofSeconds(20),
+          () -> rig.bot.textsTo(6001), t -> t.size() == 2).get(1));
+
+      Document dialogue = Poll.until("the outcome", Duration.ofSeconds(10), () -> Fixtures.all(rig.app().store()
+          .collection(Collections.DIALOGUES).find(new Document("task", task))), d -> d.size() == 1
+          && "closed".equals(d.get(0).getString("state"))).get(0);
+      assertEquals("success", dialogue.getString("outcome"));
+      List<String> in = Fixtures.all(rig.app().store().collection(Collections.MESSAGES)
+              .find(new Document("dialogue", dialogue.getString("_id")).append("direction", "in"))
+              .sort(new Document("createdAt", 1))).stream().map(m -> m.getString("text")).toList();
+      assertEquals(List.of("[voice]", "[contact] +79123456789 Olga"), in);
+    }
+  }
 }
