@@ -179,7 +179,7 @@ public final class AiResponder extends VerticleBase {
         : SCRIPTED.equals(writer.provider()) ? Future.succeededFuture(b.dialogue()) : dialogues.find(b.id());
     return settled.compose(after -> {
       String state = after == null ? GONE : after.getString("state");
-      if (!Dialogues.OPEN.equals(state) && !Dialogues.BLOCKED.equals(state)) return dropped(b, reply, state);
+      if (!Dialogues.OPEN.equals(state) && !Dialogues.BLOCKED.equals(state)) return dropped(b, writer, reply, state);
       BigDecimal spent = SpendCap.spend(after);
       Future<Document> sent = reply.text() == null ? dialogues.answered(b.id(), b.seq())
           : sender.send(b.dialogue(), reply.text(), "ai", "reply", reply.cost(), b.seq()).map(ReplySender.Sent::dialogue);
@@ -191,9 +191,10 @@ public final class AiResponder extends VerticleBase {
   }
 
   /** Records a reply that is not sent, with why (unless its dialogue is gone); its messages stay unanswered. */
-  private Future<Void> dropped(Burst b, AiReply reply, String state) {
+  private Future<Void> dropped(Burst b, ReplyWriter writer, AiReply reply, String state) {
     String reason = "not sent: the dialogue became " + state + " while the AI wrote it";
     log.info("Dialogue {}: the AI's reply is {}", b.id(), reason);
+    metrics.dropped(writer.provider(), state);
     if (reply.text() == null || GONE.equals(state)) return Future.succeededFuture(); // nothing to keep it in
     Document m = Dialogues.message(Ids.newId(), b.id(), "out", "ai", reply.text(), now())
         .append("cost", new Decimal128(reply.cost())).append("status", "dropped").append("reason", reason);

@@ -14,6 +14,7 @@ import java.time.Duration;
 final class ConversationMetrics {
   static final String REPLIES = "parley.ai.replies";
   static final String FAILURES = "parley.ai.failures";
+  static final String DROPPED = "parley.ai.dropped";
   static final String LATENCY = "parley.ai.latency";
   static final String TOKENS = "parley.ai.tokens";
   static final String SPEND = "parley.ai.spend";
@@ -42,6 +43,12 @@ final class ConversationMetrics {
   void failure(String provider) {
     Counter.builder(FAILURES).description("AI calls that failed (each attempt)").tag("provider", provider)
         .register(registry).increment();
+  }
+
+  /** A reply not sent because its dialogue became {@code state} ({@code human}, {@code closed}) during the call. */
+  void dropped(String provider, String state) {
+    Counter.builder(DROPPED).description("AI replies not sent: the dialogue was taken over or closed while they were written")
+        .tag("provider", provider).tag("state", state).register(registry).increment();
   }
 
   /** {@code cause}: {@code spend_cap} or {@code channel_held}. */

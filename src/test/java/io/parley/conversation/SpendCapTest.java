@@ -126,6 +126,8 @@ class SpendCapTest {
     assertEquals(1L, d.get("answeredSeq", Number.class).longValue(), "the manager answers the second message");
     assertNull(rig.blocked.poll(1, java.util.concurrent.TimeUnit.SECONDS), "the cap does not take the dialogue from its manager");
     assertEquals(1, rig.repliesTo("cap-taken").size());
+    String metrics = rig.http.get("/metrics", null).body();
+    assertTrue(metrics.contains("parley_ai_dropped_total{provider=\"openai\",state=\"human\"} 1.0"), metrics);
   }
 
   @Test
@@ -140,6 +142,7 @@ class SpendCapTest {
     Document dropped = droppedReply(rig.dialogue("quits-1").getString("_id"));
     assertEquals("not sent: the dialogue became closed while the AI wrote it", dropped.getString("reason"));
     assertEquals(confirmation, rig.repliesTo("quits-1"), "nothing after the confirmation");
+    assertTrue(rig.http.get("/metrics", null).body().contains("parley_ai_dropped_total{provider=\"openai\",state=\"closed\"} 1.0"));
   }
 
   /** The AI call {@code writes} causes, held unanswered. */
