@@ -134,14 +134,16 @@ public final class DialogueRouter extends VerticleBase {
 
   /** Tells a responder once the burst window after the dialogue's latest message has passed. */
   private void replyDue(Document dialogue) {
-    JsonObject notice = new JsonObject().put("dialogueId", dialogue.getString("_id")).put("seq", Dialogues.seq(dialogue, "inSeq"));
     long window = deps.settings().burstWindowMillis();
-    if (window == 0) {
-      vertx.eventBus().send(EventAddresses.REPLY_DUE, notice);
-      return;
-    }
-    Instant due = dialogue.getDate("lastInAt").toInstant().plusMillis(window);
-    deps.scheduler().at(due, () -> vertx.eventBus().send(EventAddresses.REPLY_DUE, notice));
+    Instant due = window == 0 ? null : dialogue.getDate("lastInAt").toInstant().plusMillis(window);
+    dueAt(dialogue.getString("_id"), Dialogues.seq(dialogue, "inSeq"), due);
+  }
+
+  /** Tells a responder that the burst up to {@code seq} is due: at once when {@code due} is null. */
+  private void dueAt(String dialogueId, long seq, Instant due) {
+    JsonObject notice = new JsonObject().put("dialogueId", dialogueId).put("seq", seq);
+    if (due == null) vertx.eventBus().send(EventAddresses.REPLY_DUE, notice);
+    else deps.scheduler().at(due, () -> vertx.eventBus().send(EventAddresses.REPLY_DUE, notice));
   }
 
   /**
@@ -157,8 +159,7 @@ public final class DialogueRouter extends VerticleBase {
     }
     log.info("Dialogue {}: its latest messages were claimed by a responder at {} and not answered; due again at {}",
         dialogue.getString("_id"), dialogue.getDate("claimedAt").toInstant(), expiry);
-    JsonObject notice = new JsonObject().put("dialogueId", dialogue.getString("_id")).put("seq", seq);
-    deps.scheduler().at(expiry, () -> vertx.eventBus().send(EventAddresses.REPLY_DUE, notice));
+    dueAt(dialogue.getString("_id"), seq, expiry);
   }
 
   /** The contact's current dialogue on the channel, opened now if they write first; null when no task answers. */

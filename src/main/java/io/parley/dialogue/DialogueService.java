@@ -198,8 +198,9 @@ public final class DialogueService {
     return dialogues.list(unclosed, null, 0, CLOSE_PAGE).compose(page -> {
       Future<Integer> closed = Future.succeededFuture(0);
       for (Document d : page) {
-        closed = closed.compose(n -> closeWith(d, "no_further_action", "marketer", operator, now)
-            .map(x -> n + 1).recover(err -> Future.succeededFuture(n))); // closed meanwhile by someone else
+        closed = closed.compose(n -> closeWith(d, "no_further_action", "marketer", operator, now).map(x -> n + 1)
+            .recover(err -> err instanceof ApiError e && e.status() == 409 ? Future.succeededFuture(n) // closed meanwhile
+                : Future.failedFuture(err)));
       }
       // A full page means there may be more; a page that closed nothing would only repeat itself.
       return closed.compose(n -> page.size() == CLOSE_PAGE && n > 0 ? closePages(taskId, operator, now, closedSoFar + n)
