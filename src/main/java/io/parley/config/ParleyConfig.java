@@ -55,7 +55,19 @@ public record ParleyConfig(
   /** Routing replies and the AI responder (see config/parley.properties, group conversation). */
   public record Conversation(boolean enabled, long burstWindowMillis, java.util.List<String> stopWords,
       String optOutReply, int responders, int historyMessages, int aiTimeoutSeconds, int aiMaxAttempts,
-      long aiBackoffMillis, int sendMaxAttempts, int replyLeaseSeconds) {}
+      long aiBackoffMillis, int sendMaxAttempts, int replyLeaseSeconds) {
+    /** A claim shorter than the AI's own longest reply could be taken over while that reply is written. */
+    public Conversation {
+      long longestAiMillis = aiMaxAttempts * aiTimeoutSeconds * 1000L
+          + aiBackoffMillis * ((1L << Math.min(aiMaxAttempts - 1, 20)) - 1);
+      if (replyLeaseSeconds * 1000L <= longestAiMillis) {
+        throw new ConfigException("conversation.replyLeaseSeconds (" + replyLeaseSeconds + ") must be longer than the"
+            + " longest AI reply: " + aiMaxAttempts + " calls of up to conversation.aiTimeoutSeconds (" + aiTimeoutSeconds
+            + " s) with conversation.aiBackoffMillis (" + aiBackoffMillis + " ms) doubling between them, "
+            + (longestAiMillis + 999) / 1000 + " s");
+      }
+    }
+  }
 
   public static ParleyConfig fromEnvironment() {
     return from(ConfigSource.load(System.getenv(), System.getProperties()));

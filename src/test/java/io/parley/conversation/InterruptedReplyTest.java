@@ -48,9 +48,11 @@ class InterruptedReplyTest {
   void aClaimThatRanOutBeforeTheStartIsAnsweredAtOnce() {
     Path dir = TestParley.tempDir();
     Left left = stopWhileAnswering(dir);
-    try (ConversationRig after = new ConversationRig(dir, Map.of("conversation.replyLeaseSeconds", "60"), false)) {
+    // A minute's claim needs AI calls shorter than that (4 of 5 s, with backoff, come to 27 s).
+    Map<String, String> shortClaims = Map.of("conversation.replyLeaseSeconds", "60", "conversation.aiTimeoutSeconds", "5");
+    try (ConversationRig after = new ConversationRig(dir, shortClaims, false)) {
       after.clock.set(left.claimedAt().plus(Duration.ofMinutes(2)));
-      after.converse(Map.of("conversation.replyLeaseSeconds", "60"));
+      after.converse(shortClaims);
       Instant due = Poll.until("the burst to be due again", Duration.ofSeconds(20), after.scheduler::next, t -> t != null);
       assertTrue(due.isBefore(after.clock.instant()), "due at once, not at " + due);
       after.scheduler.advance(Duration.ZERO);
