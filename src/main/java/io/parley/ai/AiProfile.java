@@ -17,8 +17,8 @@ public record AiProfile(String id, String provider, Scripted scripted, OpenAi op
   public record Scripted(List<Rule> rules, String fallback) {}
 
   /** An OpenAI-compatible server and its prices in USD per million prompt and completion tokens. */
-  public record OpenAi(String baseUrl, String apiKey, String model, BigDecimal temperature, int maxCompletionTokens,
-      BigDecimal promptPerMillion, BigDecimal completionPerMillion) {
+  public record OpenAi(String baseUrl, String apiKey, String apiKeyHeader, String apiVersion, String model,
+      BigDecimal temperature, int maxCompletionTokens, BigDecimal promptPerMillion, BigDecimal completionPerMillion) {
 
     /** The exact cost of a call that used these tokens. */
     public BigDecimal cost(long promptTokens, long completionTokens) {
@@ -51,7 +51,7 @@ public record AiProfile(String id, String provider, Scripted scripted, OpenAi op
     Document secrets = doc.get("secrets", Document.class);
     Document prices = o.get("prices", Document.class);
     return new OpenAi(o.getString("baseUrl").replaceAll("/+$", ""), secrets == null ? null : secrets.getString("apiKey"),
-        o.getString("model"), decimal(o.get("temperature")), o.getInteger("maxCompletionTokens", OpenAiSettings.DEFAULT_MAX_TOKENS),
+        o.get("apiKeyHeader", OpenAiSettings.KEY_HEADERS.get(0)), o.getString("apiVersion"), o.getString("model"), decimal(o.get("temperature")), o.getInteger("maxCompletionTokens", OpenAiSettings.DEFAULT_MAX_TOKENS),
         decimal(prices == null ? null : prices.get("promptPerMillion")),
         decimal(prices == null ? null : prices.get("completionPerMillion")));
   }

@@ -16,7 +16,7 @@ import org.bson.types.Decimal128;
 final class AiProfileMapper implements ResourceMapper {
   static final List<String> PROVIDERS = List.of("scripted", "openai");
   private static final String[] OPENAI_FIELDS =
-      {"baseUrl", "apiKey", "model", "temperature", "maxCompletionTokens", "prices"};
+      {"baseUrl", "apiKey", "apiKeyHeader", "apiVersion", "model", "temperature", "maxCompletionTokens", "prices"};
 
   @Override
   public Prepared validate(JsonObject input) {
@@ -86,7 +86,10 @@ final class AiProfileMapper implements ResourceMapper {
   /** Without the API key; prices as strings so no client reads them into a float. */
   private static JsonObject openai(Document openai) {
     Document prices = openai.get("prices", Document.class);
-    return new JsonObject().put("baseUrl", openai.getString("baseUrl")).put("model", openai.getString("model"))
+    JsonObject json = new JsonObject().put("baseUrl", openai.getString("baseUrl"))
+        .put("apiKeyHeader", openai.get("apiKeyHeader", OpenAiSettings.KEY_HEADERS.get(0)));
+    if (openai.getString("apiVersion") != null) json.put("apiVersion", openai.getString("apiVersion"));
+    return json.put("model", openai.getString("model"))
         .put("temperature", openai.get("temperature", Decimal128.class).bigDecimalValue())
         .put("maxCompletionTokens", openai.getInteger("maxCompletionTokens"))
         .put("prices", new JsonObject()

@@ -14,7 +14,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * An OpenAI-compatible {@code POST {baseUrl}/chat/completions}: the persona as the system prompt, the
+ * An OpenAI-compatible {@code POST {baseUrl}/chat/completions} (with {@code ?api-version=} and the key in an
+ * {@code api-key} header for an Azure deployment, when the profile says so): the persona as the system prompt, the
  * dialogue's history as user/assistant turns, and one tool, {@code declare_outcome}, through which the model
  * ends the dialogue with an outcome. Token usage is priced with the profile's per-model prices.
  */
@@ -48,7 +49,11 @@ public final class OpenAiResponder implements ReplyWriter {
         .connectTimeout(timeout.toMillis())
         .idleTimeout(timeout.toMillis())
         .putHeader("Content-Type", "application/json");
-    if (settings.apiKey() != null) request.putHeader("Authorization", "Bearer " + settings.apiKey());
+    if (settings.apiVersion() != null) request.addQueryParam("api-version", settings.apiVersion());
+    if (settings.apiKey() != null) {
+      if ("api-key".equals(settings.apiKeyHeader())) request.putHeader("api-key", settings.apiKey());
+      else request.putHeader("Authorization", "Bearer " + settings.apiKey());
+    }
     return request.sendBuffer(body(c).toBuffer())
         .recover(err -> Future.failedFuture(new AiFailure("AI provider not reached: " + describe(err), true, null)))
         .compose(this::answer);

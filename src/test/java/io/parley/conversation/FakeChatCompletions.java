@@ -15,8 +15,8 @@ import java.util.function.BiConsumer;
  * ({@code choices[0].message.content}, {@code tool_calls}, {@code usage}); what it answers is up to the test.
  */
 final class FakeChatCompletions {
-  /** One request as received: its Authorization header and JSON body. */
-  record Call(String authorization, JsonObject body) {
+  /** One request as received: its Authorization header, JSON body, path, query and Azure's api-key header. */
+  record Call(String authorization, JsonObject body, String path, String query, String apiKey) {
     String lastUserText() {
       JsonArray messages = body.getJsonArray("messages");
       return messages.getJsonObject(messages.size() - 1).getString("content");
@@ -29,11 +29,14 @@ final class FakeChatCompletions {
 
   Future<FakeChatCompletions> start(Vertx vertx) {
     return vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
-      if (!req.path().equals("/v1/chat/completions")) {
-        req.response().setStatusCode(404).end();
+      // OpenAI's path, or an Azure deployment's (which also wants an api-version)
+      boolean azure = req.path().matches("/openai/deployments/[^/]+/chat/completions");
+      if (!req.path().equals("/v1/chat/completions") && !(azure && req.getParam("api-version") != null)) {
+        req.response().setStatusCode(404).putHeader("Content-Type", "application/json")
+            .end("{\"error\":{\"code\":\"404\",\"message\":\"Resource not found\"}}");
         return;
       }
-      Call call = new Call(req.getHeader("Authorization"), body.toJsonObject());
+      Call call = new Call(req.getHeader("Authorization"), body.toJsonObject(), req.path(), req.query(), req.getHeader("api-key"));
       calls.add(call);
       answer.accept(call, req);
     })).listen(0, "127.0.0.1").map(s -> {
@@ -44,6 +47,11 @@ final class FakeChatCompletions {
 
   String baseUrl() {
     return "http://127.0.0.1:" + server.actualPort() + "/v1";
+  }
+
+  /** Where an Azure deployment named {@code deployment} would be. */
+  String azureDeployment(String deployment) {
+    return "http://127.0.0.1:" + server.actualPort() + "/openai/deployments/" + deployment;
   }
 
   /** A 200 completion; {@code outcome} non-null adds a {@code declare_outcome} tool call. */

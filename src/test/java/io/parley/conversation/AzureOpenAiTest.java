@@ -1,0 +1,63 @@
+package io.parley.conversation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.parley.support.Http;
+import io.parley.support.TestParley;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An Azure OpenAI deployment: the profile's baseUrl is the deployment, the key goes in an {@code api-key}
+ * header and the API version in the query, as Azure wants them; OpenAI's Bearer header stays the default.
+ */
+class AzureOpenAiTest {
+  @Test
+  void aDeploymentGetsItsKeyHeaderAndApiVersion() {
+    try (ConversationRig rig = new ConversationRig(Map.of("conversation.burstWindowMillis", "0"))) {
+      FakeChatCompletions azure = ConversationRig.await(new FakeChatCompletions().start(rig.parley.parley().app().vertx())
+          .toCompletionStage().toCompletableFuture());
+      azure.answer = (call, req) -> FakeChatCompletions.ok(req, "Hello from Azure", null, 12, 4);
+      Http.Response created = rig.http.post("/api/ai-profiles", TestParley.ADMIN, new JsonObject().put("name", "azure")
+          .put("provider", "openai").put("openai", new JsonObject().put("baseUrl", azure.azureDeployment("gpt-4o-prod"))
+              .put("apiKey", "azure-key-1").put("apiKeyHeader", "api-key").put("apiVersion", "2024-10-21").put("model", "gpt-4o")));
+      assertEquals(201, created.status(), created.toString());
+      JsonObject shown = created.json().getJsonObject("openai");
+      assertEquals("api-key", shown.getString("apiKeyHeader"));
+      assertEquals("2024-10-21", shown.getString("apiVersion"));
+      assertNull(shown.getValue("apiKey"), "the key is write-only");
+      rig.task("incoming", List.of(rig.manager("Anna", "")), created.json().getString("id"), new JsonObject());
+
+      rig.writeAndRoute("az-1", "hello");
+      assertEquals("Hello from Azure", rig.awaitReplies("az-1", 1).get(0).getString("text"));
+      FakeChatCompletions.Call call = azure.calls.get(0);
+      assertEquals("/openai/deployments/gpt-4o-prod/chat/completions", call.path());
+      assertEquals("api-version=2024-10-21", call.query());
+      assertEquals("azure-key-1", call.apiKey());
+      assertNull(call.authorization(), "no Bearer header for Azure");
+    }
+  }
+
+  @Test
+  void badKeyHeadersAndApiVersionsAreRefusedAndNothingIsStored() {
+    try (ConversationRig rig = new ConversationRig(Map.of())) {
+      int before = rig.http.get("/api/ai-profiles", TestParley.ADMIN).items().size();
+      JsonObject base = new JsonObject().put("baseUrl", "https://example.openai.azure.com/openai/deployments/d").put("model", "m");
+      Http.Response header = rig.http.post("/api/ai-profiles", TestParley.ADMIN, new JsonObject().put("name", "x")
+          .put("provider", "openai").put("openai", base.copy().put("apiKeyHeader", "X-Key")));
+      assertEquals(400, header.status(), header.toString());
+      assertEquals("openai.apiKeyHeader", header.error().getString("field"), header.toString());
+      Http.Response version = rig.http.post("/api/ai-profiles", TestParley.ADMIN, new JsonObject().put("name", "x")
+          .put("provider", "openai").put("openai", base.copy().put("apiVersion", "2024 10&x=1")));
+      assertEquals(400, version.status(), version.toString());
+      assertEquals("openai.apiVersion", version.error().getString("field"), version.toString());
+      Http.Response wrongType = rig.http.post("/api/ai-profiles", TestParley.ADMIN, new JsonObject().put("name", "x")
+          .put("provider", "openai").put("openai", base.copy().put("apiVersion", 20241021)));
+      assertEquals(400, wrongType.status(), wrongType.toString());
+      assertEquals(before, rig.http.get("/api/ai-profiles", TestParley.ADMIN).items().size());
+    }
+  }
+}
