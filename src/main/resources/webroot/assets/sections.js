@@ -107,6 +107,8 @@ const ai = {
       control.name = 'openai.' + key;
       return field('openai.' + key, label, control, hint);
     };
+    const keyHeader = select([['authorization', 'Authorization: Bearer'], ['api-key', 'api-key (Azure)']], o?.apiKeyHeader || 'authorization');
+    keyHeader.name = 'openai.apiKeyHeader';
     return [field('name', 'Name', name), field('provider', 'Provider', provider),
       el('div', { class: 'provider-scripted' },
         field('scripted.rules', 'Rules, one per line: pattern => reply => outcome', rules,
@@ -115,6 +117,8 @@ const ai = {
       el('div', { class: 'provider-openai row' },
         openaiField('baseUrl', 'Base URL', o?.baseUrl, 'e.g. http://localhost:11434/v1'),
         openaiField('apiKey', 'API key', '', profile?.secretsSet.includes('apiKey') ? 'set; type to replace' : 'optional for local servers', 'password'),
+        field('openai.apiKeyHeader', 'Key header', keyHeader, 'Azure OpenAI takes the key in api-key.'),
+        openaiField('apiVersion', 'API version (Azure)', o?.apiVersion, 'e.g. 2024-10-21; leave empty elsewhere'),
         openaiField('model', 'Model', o?.model), openaiField('temperature', 'Temperature', o?.temperature),
         openaiField('maxCompletionTokens', 'Max completion tokens', o?.maxCompletionTokens),
         openaiField('prices.promptPerMillion', 'USD per million prompt tokens', o?.prices.promptPerMillion),
@@ -136,7 +140,8 @@ const ai = {
       body.scripted = { rules: parseRules(f.elements.rules.value), fallback: value(f, 'fallback') };
     } else {
       const num = key => { const v = value(f, 'openai.' + key); return v !== undefined && /^\d+(\.\d+)?$/.test(v) ? Number(v) : v; };
-      body.openai = { baseUrl: value(f, 'openai.baseUrl'), apiKey: value(f, 'openai.apiKey'), model: value(f, 'openai.model'),
+      body.openai = { baseUrl: value(f, 'openai.baseUrl'), apiKey: value(f, 'openai.apiKey'),
+        apiKeyHeader: f.elements['openai.apiKeyHeader'].value, apiVersion: value(f, 'openai.apiVersion') ?? null, model: value(f, 'openai.model'),
         temperature: num('temperature'), maxCompletionTokens: num('maxCompletionTokens'),
         prices: { promptPerMillion: value(f, 'openai.prices.promptPerMillion'), completionPerMillion: value(f, 'openai.prices.completionPerMillion') } };
     }

@@ -38,6 +38,14 @@ class AzureOpenAiTest {
       assertEquals("api-version=2024-10-21", call.query());
       assertEquals("azure-key-1", call.apiKey());
       assertNull(call.authorization(), "no Bearer header for Azure");
+
+      // The same profile moved to a server that wants OpenAI's way: the version cleared, the header back to Bearer.
+      Http.Response patched = rig.http.patch("/api/ai-profiles/" + created.json().getString("id"), TestParley.ADMIN,
+          new JsonObject().put("openai", new JsonObject().putNull("apiVersion").put("apiKeyHeader", "authorization")
+              .put("baseUrl", azure.baseUrl())));
+      assertEquals(200, patched.status(), patched.toString());
+      assertNull(patched.json().getJsonObject("openai").getValue("apiVersion"));
+      assertEquals("authorization", patched.json().getJsonObject("openai").getString("apiKeyHeader"));
     }
   }
 

@@ -93,6 +93,18 @@ class SettingsPagesTest {
       ai.getByLabel("Fallback reply").fill("Would you like to join?");
       ai.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Create")).click();
       assertThat(page.locator("table[data-table=ai]")).containsText("Webinar bot");
+      ai.getByLabel("Name").fill("Azure bot");
+      ai.getByLabel("Provider").selectOption("openai");
+      ai.getByLabel("Base URL").fill("https://acme.openai.azure.com/openai/deployments/gpt-4o-prod");
+      ai.getByLabel("Key header").selectOption("api-key");
+      ai.getByLabel("API version (Azure)").fill("2024-10-21");
+      ai.getByLabel("Model").fill("gpt-4o");
+      ai.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Create")).click();
+      assertThat(page.locator("table[data-table=ai]")).containsText("gpt-4o at https://acme.openai.azure.com/openai/deployments/gpt-4o-prod");
+      JsonObject azure = parley.http().get("/api/ai-profiles", TestParley.ADMIN).items().stream().map(o -> (JsonObject) o)
+          .filter(p -> "Azure bot".equals(p.getString("name"))).findFirst().orElseThrow().getJsonObject("openai");
+      assertEquals("api-key", azure.getString("apiKeyHeader"));
+      assertEquals("2024-10-21", azure.getString("apiVersion"));
 
       page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Tokens")).click();
       Locator token = page.locator("form[data-form=create-tokens]");
