@@ -109,6 +109,7 @@ const ai = {
     };
     const keyHeader = select([['authorization', 'Authorization: Bearer'], ['api-key', 'api-key (Azure)']], o?.apiKeyHeader || 'authorization');
     keyHeader.name = 'openai.apiKeyHeader';
+    const tool = el('input', { type: 'checkbox', name: 'openai.outcomeTool', checked: o ? o.outcomeTool !== false : true });
     return [field('name', 'Name', name), field('provider', 'Provider', provider),
       el('div', { class: 'provider-scripted' },
         field('scripted.rules', 'Rules, one per line: pattern => reply => outcome', rules,
@@ -121,6 +122,9 @@ const ai = {
         openaiField('apiVersion', 'API version (Azure)', o?.apiVersion, 'e.g. 2024-10-21; leave empty elsewhere'),
         openaiField('model', 'Model', o?.model), openaiField('temperature', 'Temperature', o?.temperature),
         openaiField('maxCompletionTokens', 'Max completion tokens', o?.maxCompletionTokens),
+        el('div', { class: 'field', 'data-field': 'openai.outcomeTool' }, el('label', { class: 'inline' }, tool,
+          'Outcome tool (declare_outcome; turn off for servers without tools)'),
+          el('div', { class: 'field-error', role: 'alert', hidden: true })),
         openaiField('prices.promptPerMillion', 'USD per million prompt tokens', o?.prices.promptPerMillion),
         openaiField('prices.completionPerMillion', 'USD per million completion tokens', o?.prices.completionPerMillion))];
   },
@@ -143,6 +147,7 @@ const ai = {
       body.openai = { baseUrl: value(f, 'openai.baseUrl'), apiKey: value(f, 'openai.apiKey'),
         apiKeyHeader: f.elements['openai.apiKeyHeader'].value, apiVersion: value(f, 'openai.apiVersion') ?? null, model: value(f, 'openai.model'),
         temperature: num('temperature'), maxCompletionTokens: num('maxCompletionTokens'),
+        outcomeTool: f.elements['openai.outcomeTool'].checked,
         prices: { promptPerMillion: value(f, 'openai.prices.promptPerMillion'), completionPerMillion: value(f, 'openai.prices.completionPerMillion') } };
     }
     return body;

@@ -18,7 +18,8 @@ public record AiProfile(String id, String provider, Scripted scripted, OpenAi op
 
   /** An OpenAI-compatible server and its prices in USD per million prompt and completion tokens. */
   public record OpenAi(String baseUrl, String apiKey, String apiKeyHeader, String apiVersion, String model,
-      BigDecimal temperature, int maxCompletionTokens, BigDecimal promptPerMillion, BigDecimal completionPerMillion) {
+      BigDecimal temperature, int maxCompletionTokens, BigDecimal promptPerMillion, BigDecimal completionPerMillion,
+      boolean outcomeTool) {
 
     /** The exact cost of a call that used these tokens. */
     public BigDecimal cost(long promptTokens, long completionTokens) {
@@ -53,7 +54,7 @@ public record AiProfile(String id, String provider, Scripted scripted, OpenAi op
     return new OpenAi(o.getString("baseUrl").replaceAll("/+$", ""), secrets == null ? null : secrets.getString("apiKey"),
         o.get("apiKeyHeader", OpenAiSettings.KEY_HEADERS.get(0)), o.getString("apiVersion"), o.getString("model"), decimal(o.get("temperature")), o.getInteger("maxCompletionTokens", OpenAiSettings.DEFAULT_MAX_TOKENS),
         decimal(prices == null ? null : prices.get("promptPerMillion")),
-        decimal(prices == null ? null : prices.get("completionPerMillion")));
+        decimal(prices == null ? null : prices.get("completionPerMillion")), o.getBoolean("outcomeTool", true));
   }
 
   private static BigDecimal decimal(Object v) {

@@ -16,7 +16,8 @@ import org.bson.types.Decimal128;
 final class AiProfileMapper implements ResourceMapper {
   static final List<String> PROVIDERS = List.of("scripted", "openai");
   private static final String[] OPENAI_FIELDS =
-      {"baseUrl", "apiKey", "apiKeyHeader", "apiVersion", "model", "temperature", "maxCompletionTokens", "prices"};
+      {"baseUrl", "apiKey", "apiKeyHeader", "apiVersion", "model", "temperature", "maxCompletionTokens", "outcomeTool",
+          "prices"};
 
   @Override
   public Prepared validate(JsonObject input) {
@@ -92,6 +93,7 @@ final class AiProfileMapper implements ResourceMapper {
     return json.put("model", openai.getString("model"))
         .put("temperature", openai.get("temperature", Decimal128.class).bigDecimalValue())
         .put("maxCompletionTokens", openai.getInteger("maxCompletionTokens"))
+        .put("outcomeTool", openai.getBoolean("outcomeTool", true))
         .put("prices", new JsonObject()
             .put("promptPerMillion", prices.get("promptPerMillion", Decimal128.class).bigDecimalValue().toPlainString())
             .put("completionPerMillion", prices.get("completionPerMillion", Decimal128.class).bigDecimalValue().toPlainString()));

@@ -72,17 +72,19 @@ public final class OpenAiResponder implements ReplyWriter {
     for (ChatContext.Turn turn : c.history()) {
       messages.add(new JsonObject().put("role", turn.fromContact() ? "user" : "assistant").put("content", turn.text()));
     }
-    return new JsonObject().put("model", settings.model()).put("messages", messages)
+    JsonObject body = new JsonObject().put("model", settings.model()).put("messages", messages)
         .put("temperature", settings.temperature().doubleValue())
-        .put("max_completion_tokens", settings.maxCompletionTokens())
-        .put("tools", new JsonArray().add(outcomeTool()));
+        .put("max_completion_tokens", settings.maxCompletionTokens());
+    // A server without tool support (Ollama's older models, llama.cpp without --jinja) refuses a request with tools.
+    return settings.outcomeTool() ? body.put("tools", new JsonArray().add(outcomeTool())) : body;
   }
 
-  private static String systemPrompt(ChatContext c) {
+  private String systemPrompt(ChatContext c) {
     String persona = c.persona() == null || c.persona().isBlank() ? "" : " " + c.persona().strip();
-    return "You are " + c.managerName() + ", writing to a contact in a messaging app." + persona
-        + " Answer as " + c.managerName() + " in the contact's language, briefly. When the conversation has reached"
-        + " an outcome (the contact agreed, refused, or there is nothing more to do), call " + OUTCOME_TOOL + ".";
+    String prompt = "You are " + c.managerName() + ", writing to a contact in a messaging app." + persona
+        + " Answer as " + c.managerName() + " in the contact's language, briefly.";
+    return !settings.outcomeTool() ? prompt : prompt + " When the conversation has reached an outcome (the contact"
+        + " agreed, refused, or there is nothing more to do), call " + OUTCOME_TOOL + ".";
   }
 
   private static JsonObject outcomeTool() {

@@ -38,6 +38,7 @@ final class OpenAiSettings {
         .append("temperature", new Decimal128(o.optionalDecimal("temperature", BigDecimal.ZERO, BigDecimal.valueOf(2), 2)
             .orElse(DEFAULT_TEMPERATURE)))
         .append("maxCompletionTokens", o.optionalInteger("maxCompletionTokens", 1, 32768).orElse(DEFAULT_MAX_TOKENS))
+        .append("outcomeTool", o.bool("outcomeTool", true))
         .append("prices", new Document("promptPerMillion", price(prices, "promptPerMillion"))
             .append("completionPerMillion", price(prices, "completionPerMillion")));
   }

@@ -99,12 +99,14 @@ class SettingsPagesTest {
       ai.getByLabel("Key header").selectOption("api-key");
       ai.getByLabel("API version (Azure)").fill("2024-10-21");
       ai.getByLabel("Model").fill("gpt-4o");
+      assertThat(ai.getByLabel("Outcome tool")).isChecked();
       ai.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Create")).click();
       assertThat(page.locator("table[data-table=ai]")).containsText("gpt-4o at https://acme.openai.azure.com/openai/deployments/gpt-4o-prod");
       JsonObject azure = parley.http().get("/api/ai-profiles", TestParley.ADMIN).items().stream().map(o -> (JsonObject) o)
           .filter(p -> "Azure bot".equals(p.getString("name"))).findFirst().orElseThrow().getJsonObject("openai");
       assertEquals("api-key", azure.getString("apiKeyHeader"));
       assertEquals("2024-10-21", azure.getString("apiVersion"));
+      assertEquals(true, azure.getBoolean("outcomeTool"));
 
       page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Tokens")).click();
       Locator token = page.locator("form[data-form=create-tokens]");

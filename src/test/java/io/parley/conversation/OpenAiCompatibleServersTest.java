@@ -1,6 +1,7 @@
 package io.parley.conversation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.parley.support.Http;
@@ -11,10 +12,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * An Azure OpenAI deployment: the profile's baseUrl is the deployment, the key goes in an {@code api-key}
- * header and the API version in the query, as Azure wants them; OpenAI's Bearer header stays the default.
+ * Servers that are OpenAI-compatible in their own way. An Azure OpenAI deployment: the profile's baseUrl is
+ * the deployment, the key goes in an {@code api-key} header and the API version in the query (OpenAI's Bearer
+ * header stays the default). A server without tool support: the profile turns the outcome tool off.
  */
-class AzureOpenAiTest {
+class OpenAiCompatibleServersTest {
   @Test
   void aDeploymentGetsItsKeyHeaderAndApiVersion() {
     try (ConversationRig rig = new ConversationRig(Map.of("conversation.burstWindowMillis", "0"))) {
@@ -66,6 +68,36 @@ class AzureOpenAiTest {
           .put("provider", "openai").put("openai", base.copy().put("apiVersion", 20241021)));
       assertEquals(400, wrongType.status(), wrongType.toString());
       assertEquals(before, rig.http.get("/api/ai-profiles", TestParley.ADMIN).items().size());
+    }
+  }
+
+  @Test
+  void aServerWithoutToolsIsAskedWithoutThem() {
+    try (ConversationRig rig = new ConversationRig(Map.of("conversation.burstWindowMillis", "0"))) {
+      FakeChatCompletions local = ConversationRig.await(new FakeChatCompletions().start(rig.parley.parley().app().vertx())
+          .toCompletionStage().toCompletableFuture());
+      // A server that cannot take tools refuses any request that offers them.
+      local.answer = (call, req) -> {
+        if (call.body().containsKey("tools")) FakeChatCompletions.error(req, 500, null);
+        else FakeChatCompletions.ok(req, "Hello from a local model", null, 9, 3);
+      };
+      Http.Response created = rig.http.post("/api/ai-profiles", TestParley.ADMIN, new JsonObject().put("name", "local")
+          .put("provider", "openai").put("openai", new JsonObject().put("baseUrl", local.baseUrl()).put("model", "qwen")
+              .put("outcomeTool", false)));
+      assertEquals(201, created.status(), created.toString());
+      assertEquals(false, created.json().getJsonObject("openai").getBoolean("outcomeTool"));
+      rig.task("incoming", List.of(rig.manager("Anna", "")), created.json().getString("id"), new JsonObject());
+
+      rig.writeAndRoute("local-1", "hello");
+      assertEquals("Hello from a local model", rig.awaitReplies("local-1", 1).get(0).getString("text"));
+      String system = local.calls.get(0).body().getJsonArray("messages").getJsonObject(0).getString("content");
+      assertFalse(system.contains("declare_outcome"), "the prompt does not mention a tool it does not offer: " + system);
+
+      Http.Response wrongType = rig.http.post("/api/ai-profiles", TestParley.ADMIN, new JsonObject().put("name", "x")
+          .put("provider", "openai").put("openai", new JsonObject().put("baseUrl", local.baseUrl()).put("model", "m")
+              .put("outcomeTool", "no")));
+      assertEquals(400, wrongType.status(), wrongType.toString());
+      assertEquals("openai.outcomeTool", wrongType.error().getString("field"), wrongType.toString());
     }
   }
 }
