@@ -52,7 +52,8 @@ public record AiProfile(String id, String provider, Scripted scripted, OpenAi op
     Document secrets = doc.get("secrets", Document.class);
     Document prices = o.get("prices", Document.class);
     return new OpenAi(o.getString("baseUrl").replaceAll("/+$", ""), secrets == null ? null : secrets.getString("apiKey"),
-        o.get("apiKeyHeader", OpenAiSettings.KEY_HEADERS.get(0)), o.getString("apiVersion"), o.getString("model"), decimal(o.get("temperature")), o.getInteger("maxCompletionTokens", OpenAiSettings.DEFAULT_MAX_TOKENS),
+        o.get("apiKeyHeader", OpenAiSettings.KEY_HEADERS.get(0)), o.getString("apiVersion"), o.getString("model"),
+        decimal(o.get("temperature")), o.getInteger("maxCompletionTokens", OpenAiSettings.DEFAULT_MAX_TOKENS),
         decimal(prices == null ? null : prices.get("promptPerMillion")),
         decimal(prices == null ? null : prices.get("completionPerMillion")), o.getBoolean("outcomeTool", true));
   }

@@ -75,7 +75,7 @@ public final class OpenAiResponder implements ReplyWriter {
     JsonObject body = new JsonObject().put("model", settings.model()).put("messages", messages)
         .put("temperature", settings.temperature().doubleValue())
         .put("max_completion_tokens", settings.maxCompletionTokens());
-    // A server without tool support (Ollama's older models, llama.cpp without --jinja) refuses a request with tools.
+    // A server without tool support (Ollama with a model lacking it, llama.cpp without --jinja) refuses tools.
     return settings.outcomeTool() ? body.put("tools", new JsonArray().add(outcomeTool())) : body;
   }
 

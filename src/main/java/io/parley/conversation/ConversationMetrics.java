@@ -47,7 +47,7 @@ final class ConversationMetrics {
 
   /** A reply not sent because its dialogue became {@code state} ({@code human}, {@code closed}) during the call. */
   void dropped(String provider, String state) {
-    Counter.builder(DROPPED).description("AI replies not sent: the dialogue was taken over or closed while they were written")
+    Counter.builder(DROPPED).description("AI replies not sent: the dialogue was taken over or closed meanwhile")
         .tag("provider", provider).tag("state", state).register(registry).increment();
   }
 
