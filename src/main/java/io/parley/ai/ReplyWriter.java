@@ -13,4 +13,12 @@ public interface ReplyWriter {
 
   /** {@code scripted} or {@code openai}: the tag of the replies-by-provider metric. */
   String provider();
+
+  /**
+   * Whether a reply is written at once, with nothing waited for: then the dialogue cannot have changed
+   * while it was written. A provider's call takes time, during which a manager may take the dialogue over.
+   */
+  default boolean instant() {
+    return false;
+  }
 }

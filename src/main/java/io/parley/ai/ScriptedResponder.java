@@ -36,6 +36,11 @@ public final class ScriptedResponder implements ReplyWriter {
     return "scripted";
   }
 
+  @Override
+  public boolean instant() {
+    return true;
+  }
+
   private static String render(String template, ChatContext c) {
     Document fields = new Document(c.fields());
     if (!fields.containsKey("manager")) fields.put("manager", c.managerName());

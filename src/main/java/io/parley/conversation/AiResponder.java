@@ -36,7 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class AiResponder extends VerticleBase {
   static final String SPEND_CAP_REACHED = "spend cap reached";
   private static final String GONE = "gone";
-  private static final String SCRIPTED = "scripted";
   /** How long a task, profile or manager read for one reply serves the next ones (an edit applies within it). */
   static final Duration SETTINGS_TTL = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger(AiResponder.class);
@@ -174,9 +173,9 @@ public final class AiResponder extends VerticleBase {
   private Future<Void> written(Burst b, ReplyWriter writer, BigDecimal reserved, AiReply reply) {
     String taskId = b.task().getString("_id");
     boolean free = reserved.signum() == 0 && reply.cost().signum() == 0;
-    // A free call still took a provider's time (a manager may have taken over meanwhile); a scripted one took none.
+    // A free call still took a provider's time (a manager may have taken over meanwhile); an instant one took none.
     Future<Document> settled = !free ? spend.settle(b.id(), taskId, reserved, reply.cost())
-        : SCRIPTED.equals(writer.provider()) ? Future.succeededFuture(b.dialogue()) : dialogues.find(b.id());
+        : writer.instant() ? Future.succeededFuture(b.dialogue()) : dialogues.find(b.id());
     return settled.compose(after -> {
       String state = after == null ? GONE : after.getString("state");
       if (!Dialogues.OPEN.equals(state) && !Dialogues.BLOCKED.equals(state)) return dropped(b, writer, reply, state);
