@@ -6,7 +6,8 @@ public final class EventAddresses {
   public static final String TASK_STATUS = "parley.task.status";
 
   /**
-   * Published once per message a contact sent, after it was stored in {@code inbound}: an
+   * Published for a message a contact sent, after it was stored in {@code inbound} — once while it waits there
+   * to be routed; a platform's repeat after that is published again, and the router finds it stored: an
    * {@link io.parley.channel.IncomingMessage} as JSON {@code {channelId, from, text, platformMessageId, receivedAt}}.
    */
   public static final String INCOMING_MESSAGE = "parley.message.incoming";

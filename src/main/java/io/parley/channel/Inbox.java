@@ -12,7 +12,9 @@ import org.bson.Document;
 /**
  * Where every channel hands the messages it receives. Platforms redeliver webhooks, so each message is
  * stored under its channel and platform id first (many to a store command under load); only the first
- * delivery is published on {@link EventAddresses#INCOMING_MESSAGE}.
+ * delivery is published on {@link EventAddresses#INCOMING_MESSAGE}. {@code inbound} holds a message until
+ * the conversations have routed it (they then remove it), so it is what a crash left unrouted; a delivery
+ * repeated after that is recognised by the stored message, which has the same id.
  */
 public final class Inbox {
   private final BatchedWrites inbound;
@@ -28,13 +30,20 @@ public final class Inbox {
    * when the channel delivered it before (nothing published); fails only when the store does.
    */
   public Future<Boolean> accept(IncomingMessage message) {
-    return inbound.insert(document(message)).map(fresh -> {
+    return accept(message, new Document());
+  }
+
+  /** As {@link #accept(IncomingMessage)}, keeping the platform's {@code details} with it until it is routed. */
+  public Future<Boolean> accept(IncomingMessage message, Document details) {
+    Document doc = document(message);
+    details.forEach(doc::putIfAbsent);
+    return inbound.insert(doc).map(fresh -> {
       if (fresh) eventBus.publish(EventAddresses.INCOMING_MESSAGE, message.toJson());
       return fresh;
     });
   }
 
-  static String key(String channelId, String platformMessageId) {
+  public static String key(String channelId, String platformMessageId) {
     return channelId + ":" + platformMessageId;
   }
 

@@ -21,6 +21,7 @@ final class ConversationMetrics {
   static final String BLOCKED = "parley.dialogues.blocked";
   static final String OPT_OUTS = "parley.opt.outs";
   static final String INCOMING_DIALOGUES = "parley.dialogues.incoming";
+  static final String UNANSWERABLE = "parley.messages.unanswerable";
 
   private final MeterRegistry registry;
   private final Metrics shared;
@@ -63,6 +64,11 @@ final class ConversationMetrics {
 
   void incomingDialogue(String channelId) {
     Counter.builder(INCOMING_DIALOGUES).description("Dialogues opened by contacts who wrote first")
+        .tag("channel", channelId).register(registry).increment();
+  }
+
+  void unanswerable(String channelId) {
+    Counter.builder(UNANSWERABLE).description("Messages from contacts with no dialogue on a channel no running task answers")
         .tag("channel", channelId).register(registry).increment();
   }
 

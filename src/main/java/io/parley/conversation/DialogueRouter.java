@@ -8,6 +8,7 @@ import com.mongodb.reactivestreams.client.MongoCollection;
 import io.parley.EventAddresses;
 import io.parley.audience.BatchWriter;
 import io.parley.channel.ChannelClients;
+import io.parley.channel.Inbox;
 import io.parley.channel.IncomingMessage;
 import io.parley.dispatch.DialogueRecorder;
 import io.parley.store.Collections;
@@ -35,10 +36,12 @@ import org.slf4j.LoggerFactory;
  * first; stores it; then by the dialogue's state: {@code open} → a reply is due once the burst window has
  * passed ({@link EventAddresses#REPLY_DUE}); {@code human} → the managers' feed ({@code DIALOGUE_UPDATED},
  * published for every stored message anyway); {@code blocked}, {@code closed} → stored only. A stop word
- * opts the contact out. Each {@code inbound} document is marked {@code routed} once handled (marks are
- * written in batches, {@link RoutedMarks}); on start, what a crash left unrouted is routed again — which
- * stores and counts nothing twice — and bursts left unanswered are due again (one a responder claimed and
- * never answered once its claim has run out, {@code conversation.replyLeaseSeconds}).
+ * opts the contact out. Each {@code inbound} document is removed once its message is handled (in batches,
+ * {@link RoutedMessages}), so a platform's repeated delivery after that is stored anew and published: the
+ * message it carries is found stored already, and nothing more is done with it. On start, what a crash
+ * left in {@code inbound} is routed again — which stores and counts nothing twice, and does finish handling
+ * it — and bursts left unanswered are due again (one a responder claimed and never answered once its claim
+ * has run out, {@code conversation.replyLeaseSeconds}).
  */
 public final class DialogueRouter extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(DialogueRouter.class);
@@ -54,7 +57,7 @@ public final class DialogueRouter extends VerticleBase {
   private ConversationMetrics metrics;
   private MongoCollection<Document> keys;
   private MongoCollection<Document> inbound;
-  private RoutedMarks routed;
+  private RoutedMessages routed;
   private MongoCollection<Document> tasks;
   private TaskProgress progress;
   private MongoCollection<Document> audience;
@@ -78,13 +81,13 @@ public final class DialogueRouter extends VerticleBase {
     optOut = new OptOut(store, dialogues, events, sender, metrics, deps.clock(), deps.settings().optOutReply());
     keys = store.collection(Collections.DIALOGUE_KEYS);
     inbound = store.collection(Collections.INBOUND);
-    routed = new RoutedMarks(inbound);
+    routed = new RoutedMessages(inbound);
     tasks = store.collection(Collections.TASKS);
     progress = new TaskProgress(store);
     audience = store.collection(Collections.AUDIENCE);
     consumer = vertx.eventBus().consumer(EventAddresses.INCOMING_MESSAGE, m -> {
       IncomingMessage message = IncomingMessage.fromJson(m.body());
-      route(message).onFailure(err -> log.error("Message {} from {} on channel {} not routed; routed again at the next start",
+      route(message, false).onFailure(err -> log.error("Message {} from {} on channel {} not routed; routed again at the next start",
           message.platformMessageId(), message.from(), message.channelId(), err));
     });
     return consumer.completion().onSuccess(v -> recover());
@@ -95,21 +98,31 @@ public final class DialogueRouter extends VerticleBase {
     return consumer.unregister();
   }
 
-  /** Routes one message; safe to repeat (the message is stored under its inbound id). */
-  Future<Void> route(IncomingMessage m) {
-    String inboundId = m.channelId() + ":" + m.platformMessageId();
-    metrics.received(m.channelId());
+  /**
+   * Routes one message; safe to repeat (the message is stored under its inbound id). A message found stored
+   * already is handled again only when {@code recovering} (a crash may have come between storing and
+   * handling it); otherwise it is a platform's repeated delivery of a message handled before.
+   */
+  Future<Void> route(IncomingMessage m, boolean recovering) {
+    String inboundId = Inbox.key(m.channelId(), m.platformMessageId());
     return append(m, inboundId)
-        .compose(d -> handle(d, m, inboundId))
-        .onSuccess(v -> routed.mark(inboundId));
+        .compose(stored -> {
+          if (stored != null && !stored.fresh() && !recovering) {
+            log.debug("Message {} on channel {} was delivered again; it is stored once", m.platformMessageId(), m.channelId());
+            return Future.succeededFuture();
+          }
+          metrics.received(m.channelId());
+          return handle(stored == null ? null : stored.dialogue(), m, inboundId);
+        })
+        .onSuccess(v -> routed.routed(inboundId));
   }
 
   /**
-   * Stores the message in the contact's dialogue on the channel and returns the dialogue after it (without
-   * the AI's context); null when no task answers the contact. The dialogue the key names is written to
+   * Stores the message in the contact's dialogue on the channel: the dialogue after it (without the AI's
+   * context), or null when no task answers the contact. The dialogue the key names is written to
    * directly; only if it is gone is the message taken back and the dialogue looked up (or opened) again.
    */
-  private Future<Document> append(IncomingMessage m, String inboundId) {
+  private Future<Dialogues.Stored> append(IncomingMessage m, String inboundId) {
     return Rx.first(keys.find(Filters.eq("_id", DialogueRecorder.key(m.channelId(), m.from()))).limit(1)).compose(k -> {
       if (k == null) return dialogueOf(m.channelId(), m.from(), 0).compose(d -> append(d, m, inboundId));
       return append(k.getString("dialogue"), m, inboundId).compose(d -> d != null ? Future.succeededFuture(d)
@@ -117,17 +130,22 @@ public final class DialogueRouter extends VerticleBase {
     });
   }
 
-  private Future<Document> append(Document dialogue, IncomingMessage m, String inboundId) {
+  private Future<Dialogues.Stored> append(Document dialogue, IncomingMessage m, String inboundId) {
     return dialogue == null ? Future.succeededFuture(null) : append(dialogue.getString("_id"), m, inboundId);
   }
 
-  private Future<Document> append(String dialogueId, IncomingMessage m, String inboundId) {
+  private Future<Dialogues.Stored> append(String dialogueId, IncomingMessage m, String inboundId) {
     return dialogues.appendIncoming(dialogueId, inboundId, m.text(), m.platformMessageId(), m.receivedAt());
   }
 
   private Future<Void> handle(Document dialogue, IncomingMessage m, String messageId) {
     if (dialogue != null) events.message(dialogue, messageId, "in");
     if (stopWords.matches(m.text())) return optOut.apply(dialogue, m.channelId(), m.from());
+    if (dialogue == null) {
+      metrics.unanswerable(m.channelId());
+      log.info("{} wrote to channel {}, which no running incoming task answers; the message is not kept", m.from(),
+          m.channelId());
+    }
     if (dialogue != null && Dialogues.OPEN.equals(dialogue.getString("state"))) replyDue(dialogue);
     return Future.succeededFuture();
   }
@@ -212,17 +230,18 @@ public final class DialogueRouter extends VerticleBase {
   }
 
   /**
-   * After a restart: routes what was stored but never routed (in arrival order), and makes the bursts
-   * that were routed but not answered due again. Two scans, once per start.
+   * After a restart: routes what was stored but never routed (in arrival order: {@code inbound} holds only
+   * those), and makes the bursts that were routed but not answered due again (a scan of the open dialogues).
    */
   private void recover() {
-    Rx.list(inbound.find(Filters.ne("routed", true)).sort(Sorts.ascending("receivedAt")))
+    Rx.done(inbound.deleteMany(Filters.eq("routed", true))) // marked routed by versions that kept them
+        .compose(v -> Rx.list(inbound.find().sort(Sorts.ascending("receivedAt"))))
         .compose(unrouted -> {
           Future<Void> done = Future.succeededFuture();
           for (Document doc : unrouted) {
             IncomingMessage m = new IncomingMessage(doc.getString("channel"), doc.getString("from"), doc.getString("text"),
                 doc.getString("platformId"), doc.getDate("receivedAt").toInstant());
-            done = done.compose(v -> route(m));
+            done = done.compose(v -> route(m, true));
           }
           if (!unrouted.isEmpty()) log.info("Routed {} messages left unrouted by the last run", unrouted.size());
           return done;

@@ -73,20 +73,26 @@ final class Dialogues {
   }
 
   /**
-   * Stores a contact's message under {@code messageId} and counts it on the dialogue; the dialogue after it
-   * (without {@code recent} and {@code fields}), or null when there is no such dialogue (the message is then
-   * stored under a missing dialogue: {@link #forget} it). Stored before (a re-route after a crash): the
-   * dialogue as it is, uncounted again.
+   * A contact's message stored in {@code dialogue} (as it is after the message, without {@code recent} and
+   * {@code fields}); {@code fresh} is false when it was stored before: a repeated delivery or a re-route.
    */
-  Future<Document> appendIncoming(String dialogueId, String messageId, String text, String platformId, Instant at) {
+  record Stored(Document dialogue, boolean fresh) {}
+
+  /**
+   * Stores a contact's message under {@code messageId} and counts it on the dialogue; null when there is no
+   * such dialogue (the message is then stored under a missing dialogue: {@link #forget} it). Stored before:
+   * the dialogue as it is, the message not counted again.
+   */
+  Future<Stored> appendIncoming(String dialogueId, String messageId, String text, String platformId, Instant at) {
     Document message = message(messageId, dialogueId, "in", "contact", text, at).append("platformMessageId", platformId)
         .append("status", "received");
     return messageWrites.insert(message).compose(fresh -> {
-      if (!fresh) return find(dialogueId);
+      if (!fresh) return find(dialogueId).map(d -> d == null ? null : new Stored(d, false));
       List<Bson> changes = new ArrayList<>(List.of(Updates.inc("inSeq", 1L), Updates.set("lastInAt", Date.from(at)),
           remember("contact", text)));
       changes.addAll(DialogueActivity.changes(message)); // what the managers' list shows
-      return update(Filters.eq("_id", dialogueId), Updates.combine(changes), WITHOUT_CONTEXT);
+      return update(Filters.eq("_id", dialogueId), Updates.combine(changes), WITHOUT_CONTEXT)
+          .map(d -> d == null ? null : new Stored(d, true));
     });
   }
 

@@ -132,22 +132,31 @@ final class ConversationRig implements AutoCloseable {
   }
 
   int write(String channelId, String from, String text) {
-    String body = new JsonObject().put("from", from).put("text", text).put("id", "m-" + Ids.newId()).encode();
+    return write(channelId, from, text, "m-" + Ids.newId());
+  }
+
+  /** As {@link #write(String, String, String)}, under the channel's message id {@code id} (a repeat uses it again). */
+  int write(String channelId, String from, String text, String id) {
+    String body = new JsonObject().put("from", from).put("text", text).put("id", id).encode();
     HttpRequest.Builder b = http.builder("/webhooks/web/" + channelId, null)
         .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
     contactSide.sign(StandardWebhooks.newMessageId(), body.getBytes(StandardCharsets.UTF_8)).asMap().forEach(b::header);
     return http.send(b).status();
   }
 
-  /** Writes and waits until the message is stored in its dialogue (or routed without one). */
+  /** Writes and waits until every message written so far is routed (stored in its dialogue, or without one). */
   void writeAndRoute(String from, String text) {
-    long before = routed();
     assertEquals(200, write(from, text));
-    Poll.until("the message to be routed", Duration.ofSeconds(20), this::routed, n -> n > before);
+    awaitRouted();
   }
 
-  long routed() {
-    return db.count(Collections.INBOUND, new Document("routed", true));
+  /** Waits until {@code inbound} is empty: the router removes each message from it once it is routed. */
+  void awaitRouted() {
+    Poll.until("the messages to be routed", Duration.ofSeconds(20), this::unrouted, n -> n == 0);
+  }
+
+  long unrouted() {
+    return db.count(Collections.INBOUND, new Document());
   }
 
   /** The contact's current dialogue on the rig's channel. */

@@ -224,13 +224,42 @@ class ScriptedConversationTest {
   }
 
   @Test
-  void aChannelNoRunningTaskAnswersStoresTheMessageOnly() {
+  void aMessageDeliveredAgainAfterItWasRoutedIsStoredPublishedAndAnsweredOnce() {
+    assertEquals(200, rig.write(rig.channel, "again-1", "what is the price?", "site-again-1"));
+    rig.awaitRouted();
+    String id = rig.dialogue("again-1").getString("_id");
+    rig.scheduler.advance(Duration.ofSeconds(3));
+    rig.awaitReplies("again-1", 1);
+    Poll.until("the burst to be answered", Duration.ofSeconds(10), () -> rig.dialogue("again-1"),
+        d -> d.get("answeredSeq", Number.class).longValue() == 1);
+    rig.updates.clear();
+
+    assertEquals(200, rig.write(rig.channel, "again-1", "what is the price?", "site-again-1")); // the platform repeats it
+    rig.awaitRouted();
+    assertEquals(200, rig.write(rig.channel, "again-1", "and when?", "site-again-2"));
+    rig.awaitRouted();
+    JsonObject update = Poll.until("the next message's update", Duration.ofSeconds(10),
+        () -> rig.updates.stream().filter(u -> id.equals(u.getString("dialogueId")) && "message".equals(u.getString("kind")))
+            .findFirst().orElse(null), u -> u != null);
+    assertEquals(rig.channel + ":site-again-2", update.getString("messageId"), "the repeat published nothing");
+    rig.scheduler.advance(Duration.ofSeconds(3));
+    rig.awaitReplies("again-1", 2);
+    Document d = Poll.until("the second message to be answered", Duration.ofSeconds(10), () -> rig.dialogue("again-1"),
+        dialogue -> dialogue.get("answeredSeq", Number.class).longValue() == 2);
+    assertEquals(2L, d.get("inSeq", Number.class).longValue(), "the repeat is not counted");
+    assertEquals(4, rig.messages(id).size(), "two messages in, two answers out");
+    assertEquals(2, rig.repliesTo("again-1").size());
+  }
+
+  @Test
+  void aChannelNoRunningTaskAnswersKeepsNothingButCountsIt() {
     String idle = rig.created("/api/channels", new JsonObject().put("type", "web").put("name", "idle")
         .put("settings", new JsonObject().put("callbackUrl", rig.receiver.url("/in")).put("secret", ConversationRig.SECRET)));
-    long before = rig.routed();
     assertEquals(200, rig.write(idle, "stranger-1", "hello?"));
-    Poll.until("the message to be routed", Duration.ofSeconds(20), rig::routed, n -> n > before);
+    rig.awaitRouted();
     assertNull(rig.db.find(Collections.DIALOGUE_KEYS, idle + ":stranger-1"));
-    assertEquals(1L, rig.db.count(Collections.INBOUND, new Document("channel", idle)));
+    assertEquals(0L, rig.db.count(Collections.MESSAGES, new Document("text", "hello?")));
+    assertTrue(rig.http.get("/metrics", TestParley.ADMIN).body()
+        .contains("parley_messages_unanswerable_total{channel=\"" + idle + "\"} 1.0"));
   }
 }

@@ -9,7 +9,6 @@ import io.parley.http.Responses;
 import io.parley.store.Collections;
 import io.parley.store.DocumentStore;
 import io.parley.store.Ids;
-import io.parley.store.Rx;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -33,7 +32,6 @@ public final class WhatsAppWebhookRoutes {
   private static final Logger log = LoggerFactory.getLogger(WhatsAppWebhookRoutes.class);
 
   private final DocumentStore channels;
-  private final DocumentStore inbound;
   private final Inbox inbox;
   private final Contacts contacts;
   private final StatusUpdates statuses;
@@ -42,7 +40,6 @@ public final class WhatsAppWebhookRoutes {
 
   public WhatsAppWebhookRoutes(App app) {
     this.channels = new DocumentStore(app.store(), Collections.CHANNELS);
-    this.inbound = new DocumentStore(app.store(), Collections.INBOUND);
     this.inbox = new Inbox(app.store(), app.vertx().eventBus());
     this.contacts = new Contacts(app.store());
     this.statuses = new StatusUpdates(app.store(), app.vertx().eventBus());
@@ -116,10 +113,7 @@ public final class WhatsAppWebhookRoutes {
     IncomingMessage message = new IncomingMessage(channelId, m.from(), m.text(), m.id(), m.at());
     Document details = new Document("type", m.type());
     if (m.profileName() != null) details.append("profileName", m.profileName());
-    return contacts.incoming(channelId, m.from(), m.at())
-        .compose(v -> inbox.accept(message))
-        .compose(isNew -> Rx.done(inbound.collection().updateOne(new Document("_id", channelId + ":" + m.id()),
-            new Document("$set", details))).map(isNew));
+    return contacts.incoming(channelId, m.from(), m.at()).compose(v -> inbox.accept(message, details));
   }
 
   private Future<NumberSettings> number(String id) {

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.Test;
 /** Channel checks, long polling with offsets across a restart, and the webhook, against a fake Bot API. */
 class TelegramIncomingTest {
   static final String TOKEN = "123456:AAbbCCdd_ee-FF";
-  static final Map<String, String> FAST = Map.of("telegram.pollTimeoutSeconds", "1", "telegram.refreshSeconds", "1");
+  /** The channel's side only: no router takes the stored messages away. */
+  static final Map<String, String> FAST = Map.of("telegram.pollTimeoutSeconds", "1", "telegram.refreshSeconds", "1",
+      "conversation.enabled", "false");
 
   private final FakeBotApi bot = new FakeBotApi(TOKEN, "parley_test_bot");
   private TestParley parley;
@@ -48,7 +50,7 @@ class TelegramIncomingTest {
 
   @Test
   void creatingAChannelAsksTelegramWhoTheBotIs() {
-    parley = TestParley.start(TestParley.tempDir(), Map.of("telegram.receiveUpdates", "false"), Clock.systemUTC());
+    parley = TestParley.start(TestParley.tempDir(), Map.of("telegram.receiveUpdates", "false", "conversation.enabled", "false"), Clock.systemUTC());
     String id = channel(new JsonObject().put("botToken", TOKEN));
     JsonObject shown = parley.http().get("/api/channels/" + id, TestParley.ADMIN).json();
     assertEquals("parley_test_bot", shown.getJsonObject("settings").getString("botUsername"));

@@ -49,10 +49,12 @@ class TelegramOutreachTest {
       // Replies come in under the address each dialogue was opened with.
       rig.bot.write(303, "carl_x", "Carl", "Yes please");
       rig.bot.write(101, "Ann_Smith", "Ann", "What time?");
-      Poll.until("two replies", Duration.ofSeconds(20), () -> rig.db.count(Collections.INBOUND, Filters.empty()), n -> n == 2);
-      assertEquals(1, rig.db.count(Collections.INBOUND, Filters.and(Filters.eq("from", "+79123456789"), Filters.eq("text", "Yes please"))));
-      assertEquals(1, rig.db.count(Collections.INBOUND, Filters.and(Filters.eq("from", "@ann_smith"), Filters.eq("text", "What time?"))));
-      assertEquals(1, rig.db.count(Collections.DIALOGUES, Filters.and(Filters.eq("task", task), Filters.eq("contact", "@ann_smith"))));
+      Poll.until("two replies", Duration.ofSeconds(20), () -> rig.db.count(Collections.MESSAGES, Filters.eq("direction", "in")),
+          n -> n == 2);
+      assertEquals(1, rig.db.count(Collections.MESSAGES, Filters.and(Filters.eq("dialogue", dialogue(rig, task, "+79123456789")),
+          Filters.eq("text", "Yes please"))));
+      assertEquals(1, rig.db.count(Collections.MESSAGES, Filters.and(Filters.eq("dialogue", dialogue(rig, task, "@ann_smith")),
+          Filters.eq("text", "What time?"))));
     }
   }
 
@@ -78,7 +80,10 @@ class TelegramOutreachTest {
       assertEquals(null, rig.contact(505).get("tasks"));
       rig.bot.write(404, "Dana_D", "Dana", "/start " + task); // the link again: no second target, no second message
       rig.bot.write(404, "Dana_D", "Dana", "thanks");
-      Poll.until("Dana's reply", Duration.ofSeconds(20), () -> rig.db.count(Collections.INBOUND, Filters.empty()), n -> n == 1);
+      Poll.until("Dana's reply", Duration.ofSeconds(20), () -> rig.db.count(Collections.MESSAGES, Filters.eq("direction", "in")),
+          n -> n == 1);
+      assertEquals(1, rig.db.count(Collections.MESSAGES, Filters.and(Filters.eq("dialogue", dialogue(rig, task, "@dana_d")),
+          Filters.eq("text", "thanks"))));
       assertEquals(2L, rig.task(task).getJsonObject("progress").getLong("sent"));
       assertEquals(List.of("Welcome to the sale!"), rig.bot.textsTo(404));
     }
@@ -166,5 +171,11 @@ class TelegramOutreachTest {
       rig.clock.advance(Duration.ofSeconds(1));
       assertInstanceOf(SendResult.Accepted.class, rig.send("@ann_smith", "and one more thing"));
     }
+  }
+
+  /** The one dialogue of {@code task} with {@code contact}. */
+  private static String dialogue(TelegramRig rig, String task, String contact) {
+    assertEquals(1, rig.db.count(Collections.DIALOGUES, Filters.and(Filters.eq("task", task), Filters.eq("contact", contact))));
+    return rig.db.find(Collections.DIALOGUE_KEYS, rig.channel + ":" + contact).getString("dialogue");
   }
 }

@@ -42,7 +42,8 @@ class WebWebhookRoutesTest {
 
   @BeforeAll
   static void start() throws Exception {
-    parley = TestParley.start();
+    // The channel's side only: no router takes the stored messages away.
+    parley = TestParley.start(TestParley.tempDir(), Map.of("conversation.enabled", "false"), Clock.systemUTC());
     http = parley.http();
     db = new Fixtures(parley);
     // Created through the API, so the route reads the secret where the channel store keeps it.

@@ -1,7 +1,6 @@
 package io.parley.conversation;
 
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import io.parley.store.Rx;
 import java.util.ArrayList;
@@ -11,24 +10,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Marks {@code inbound} documents {@code routed}, many in one write: a mark is written at once when no
- * write is under way, otherwise with every mark that came in meanwhile as soon as that write is done. A
- * mark lost to a crash costs a repeat of an idempotent route at the next start, never a message. Used from
- * one verticle's context only.
+ * Removes routed messages from {@code inbound}, many in one write: a removal is written at once when no
+ * write is under way, otherwise with every one that came in meanwhile as soon as that write is done. A
+ * removal lost to a crash costs a repeat of an idempotent route at the next start, never a message. Used
+ * from one verticle's context only.
  */
-final class RoutedMarks {
-  private static final Logger log = LoggerFactory.getLogger(RoutedMarks.class);
+final class RoutedMessages {
+  private static final Logger log = LoggerFactory.getLogger(RoutedMessages.class);
   private static final int MAX_BATCH = 1000;
 
   private final MongoCollection<Document> inbound;
   private List<String> waiting = new ArrayList<>();
   private boolean writing;
 
-  RoutedMarks(MongoCollection<Document> inbound) {
+  RoutedMessages(MongoCollection<Document> inbound) {
     this.inbound = inbound;
   }
 
-  void mark(String inboundId) {
+  void routed(String inboundId) {
     waiting.add(inboundId);
     if (!writing) write();
   }
@@ -41,8 +40,8 @@ final class RoutedMarks {
     writing = true;
     List<String> batch = waiting.size() <= MAX_BATCH ? waiting : new ArrayList<>(waiting.subList(0, MAX_BATCH));
     waiting = waiting.size() <= MAX_BATCH ? new ArrayList<>() : new ArrayList<>(waiting.subList(MAX_BATCH, waiting.size()));
-    Rx.done(inbound.updateMany(Filters.in("_id", batch), Updates.set("routed", true)))
-        .onFailure(err -> log.warn("{} messages not marked routed; they are routed again (without effect) at the next start",
+    Rx.done(inbound.deleteMany(Filters.in("_id", batch)))
+        .onFailure(err -> log.warn("{} routed messages not removed from inbound; routed again (without effect) at the next start",
             batch.size(), err))
         .onComplete(ar -> write());
   }
