@@ -49,7 +49,10 @@ public final class DialogueActivity {
       updates.add(Updates.inc("unread", 1));
       updates.add(Updates.max("lastIncomingAt", at));
     }
-    if ("manager".equals(message.getString("author"))) updates.add(Updates.max("lastManagerReplyAt", at));
+    if ("manager".equals(message.getString("author"))) {
+      updates.add(Updates.max("lastManagerReplyAt", at));
+      updates.add(Updates.set(DialogueWatch.AWAITING_MANAGER, null)); // the takeover is answered: no timeout
+    }
     return updates;
   }
 

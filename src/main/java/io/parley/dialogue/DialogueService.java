@@ -234,6 +234,8 @@ public final class DialogueService {
     if (to == DialogueState.HUMAN) {
       set.add(Updates.set("humanSince", Date.from(now)));
       set.add(Updates.set("humanBy", viewer.principal().tokenId()));
+      set.add(Updates.set(DialogueWatch.AWAITING_MANAGER, Date.from(now))); // until a manager answers (DialogueActivity)
+      set.add(Updates.unset("overdue")); // a new takeover has its own time
     }
     return dialogues.update(d.getString("_id"), Filters.in("state", from.stream().map(DialogueState::wire).toList()),
             Updates.combine(set))

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,10 +22,15 @@ import org.slf4j.LoggerFactory;
  * {@code dialogue.handoverTimeoutMinutes} goes back to the AI or stays, marked overdue, as its task says;
  * an outreach dialogue the contact never answered is closed with {@code no_answer} after
  * {@code dialogue.noAnswerAfterHours}. Each step is a compare-and-set, so several processes may watch.
+ * A takeover waits for its manager in {@link #AWAITING_MANAGER} (the takeover's time, null once a manager
+ * answered or the wait ran out), so a round reads only the takeovers that are due, however many dialogues
+ * managers hold and answer.
  */
 public final class DialogueWatch extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(DialogueWatch.class);
   private static final int BATCH = 500;
+  /** Since when a takeover waits for its manager's first answer; null when it does not. */
+  static final String AWAITING_MANAGER = "awaitingManagerSince";
 
   private final App app;
   private final ParleyConfig.Dialogues settings;
@@ -91,14 +97,23 @@ public final class DialogueWatch extends VerticleBase {
     if (settings.handoverTimeoutMinutes() == 0) return Future.succeededFuture();
     Duration timeout = Duration.ofMinutes(settings.handoverTimeoutMinutes());
     Date cutoff = Date.from(now.minus(timeout));
-    return dialogues.list(Filters.and(Filters.eq("state", DialogueState.HUMAN.wire()), Filters.lte("humanSince", cutoff),
-            Filters.ne("overdue", true)), null, 0, BATCH)
+    // Takeovers stored before AWAITING_MANAGER existed are read once, by humanSince, and given it.
+    Bson before = Filters.and(Filters.exists(AWAITING_MANAGER, false), Filters.lte("humanSince", cutoff),
+        Filters.ne("overdue", true));
+    return dialogues.list(Filters.and(Filters.eq("state", DialogueState.HUMAN.wire()),
+            Filters.or(Filters.lte(AWAITING_MANAGER, cutoff), before)), null, 0, BATCH)
         .compose(found -> each(found, d -> {
           Date since = d.getDate("humanSince");
           Date answered = d.getDate("lastManagerReplyAt");
-          if (answered != null && !answered.before(since)) return Future.succeededFuture(); // a manager did answer
+          if (since != null && answered != null && !answered.before(since)) return answeredBefore(d); // a manager did answer
           return tasks.find(d.getString("task")).compose(task -> timedOut(d, task, timeout, now));
         }));
+  }
+
+  /** A takeover of an earlier version that its manager answered: it waits for nobody, and is not read again. */
+  private Future<Void> answeredBefore(Document d) {
+    return dialogues.update(d.getString("_id"), Filters.and(Filters.eq("state", DialogueState.HUMAN.wire()),
+        Filters.exists(AWAITING_MANAGER, false)), new Document("$set", new Document(AWAITING_MANAGER, null))).mapEmpty();
   }
 
   private Future<Void> timedOut(Document d, Document task, Duration timeout, Instant now) {
@@ -110,8 +125,11 @@ public final class DialogueWatch extends VerticleBase {
         ? new Document("state", capped ? DialogueState.BLOCKED.wire() : DialogueState.OPEN.wire())
             .append("stateReason", capped ? "spend cap reached" : "handed back to the AI: " + why)
         : new Document("overdue", true).append("stateReason", why);
+    set.append(AWAITING_MANAGER, null);
+    // still this takeover, and still unanswered (a manager's answer meanwhile wins)
+    Bson waiting = Filters.or(Filters.lte(AWAITING_MANAGER, Date.from(now)), Filters.exists(AWAITING_MANAGER, false));
     return dialogues.update(d.getString("_id"), Filters.and(Filters.eq("state", DialogueState.HUMAN.wire()),
-            Filters.eq("humanSince", d.getDate("humanSince"))), new Document("$set", set))
+            Filters.eq("humanSince", d.getDate("humanSince")), waiting), new Document("$set", set))
         .map(updated -> {
           if (updated != null) {
             events.state(updated, now);
