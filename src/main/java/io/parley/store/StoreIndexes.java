@@ -25,7 +25,26 @@ public final class StoreIndexes {
         .compose(v -> create(store, Collections.DELIVERIES, Indexes.descending("integration", "status", "order"), false))
         .compose(v -> create(store, Collections.DELIVERIES, Indexes.descending("integration", "event", "order"), false))
         .compose(v -> create(store, Collections.DELIVERIES, Indexes.ascending("status"), false))
-        .compose(v -> followUps(store));
+        .compose(v -> followUps(store))
+        .compose(v -> dialogues(store));
+  }
+
+  /**
+   * Dialogues: the managers' list (newest activity first, by manager, state or task, or all of them), the
+   * least-loaded manager's count, the watch's two rounds (takeovers waiting for a manager, outreach nobody
+   * answered) and a dialogue's history in the order it is shown.
+   */
+  private static Future<Void> dialogues(Store store) {
+    String d = Collections.DIALOGUES;
+    return create(store, d, Indexes.compoundIndex(Indexes.ascending("manager"), Indexes.descending("lastMessageAt", "_id")), false)
+        .compose(v -> create(store, d, Indexes.compoundIndex(Indexes.ascending("manager", "state"),
+            Indexes.descending("lastMessageAt", "_id")), false))
+        .compose(v -> create(store, d, Indexes.compoundIndex(Indexes.ascending("task"), Indexes.descending("lastMessageAt", "_id")), false))
+        .compose(v -> create(store, d, Indexes.descending("lastMessageAt", "_id"), false))
+        .compose(v -> create(store, d, Indexes.ascending("state", "awaitingManagerSince"), false))
+        .compose(v -> create(store, d, Indexes.ascending("state", "origin", "lastIncomingAt", "createdAt"), false))
+        .compose(v -> create(store, Collections.MESSAGES, Indexes.ascending("dialogue", "createdAt", "_id"), false))
+        .compose(v -> create(store, Collections.MANAGER_TASKS, Indexes.ascending("isComplete", "allDay", "due", "_id"), false));
   }
 
   /** Follow-up tasks: date order reads one range of (allDay, due) per kind of date, per manager or overall. */
