@@ -21,6 +21,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import org.bson.Document;
 import org.bson.types.Decimal128;
 import org.slf4j.Logger;
@@ -200,9 +201,16 @@ public final class AiResponder extends VerticleBase {
     return dialogues.appendOutgoing(b.dialogue(), m, false, 0).mapEmpty();
   }
 
+  /** Records the AI's outcome, unless a manager took the dialogue over or closed it meanwhile: theirs stands. */
   private Future<Document> outcome(Document d, String outcome, Document task) {
     boolean close = task.getBoolean("closeOnOutcome", true);
-    return dialogues.outcome(d.getString("_id"), outcome, "ai", close, now()).map(after -> {
+    List<String> automatic = List.of(Dialogues.OPEN, Dialogues.BLOCKED);
+    return dialogues.outcome(d.getString("_id"), outcome, "ai", close, now(), automatic).map(after -> {
+      if (after == null) {
+        log.info("Dialogue {}: the AI's outcome {} is not recorded: the dialogue was taken over or closed", d.getString("_id"),
+            outcome);
+        return null;
+      }
       if (close) events.state(after);
       events.outcome(after, "ai");
       return after;

@@ -168,8 +168,11 @@ final class Dialogues {
         Updates.set("stateAt", Date.from(at)));
   }
 
-  /** Records an outcome; {@code close} also closes the dialogue. */
-  Future<Document> outcome(String dialogueId, String outcome, String by, boolean close, Instant at) {
+  /**
+   * Records an outcome while the dialogue is in one of the states {@code whileIn}; {@code close} also closes
+   * it. Null when it was not (a manager closed or took it over meanwhile: their word stands), or is gone.
+   */
+  Future<Document> outcome(String dialogueId, String outcome, String by, boolean close, Instant at, List<String> whileIn) {
     List<Bson> set = new ArrayList<>(List.of(Updates.set("outcome", outcome), Updates.set("outcomeBy", by),
         Updates.set("outcomeAt", Date.from(at))));
     if (close) {
@@ -177,7 +180,8 @@ final class Dialogues {
       set.add(Updates.set("stateReason", "outcome " + outcome));
       set.add(Updates.set("stateAt", Date.from(at)));
     }
-    return update(dialogueId, Updates.combine(set));
+    return update(Filters.and(Filters.eq("_id", dialogueId), Filters.in("state", whileIn)), Updates.combine(set),
+        WITHOUT_CONTEXT);
   }
 
   private Bson remember(String author, String text) {

@@ -17,6 +17,7 @@ import io.vertx.core.Future;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.Date;
+import java.util.List;
 import org.bson.Document;
 
 /**
@@ -72,7 +73,9 @@ final class OptOut {
 
   private Future<Document> close(Document dialogue) {
     if (dialogue == null || Dialogues.CLOSED.equals(dialogue.getString("state"))) return Future.succeededFuture(dialogue);
-    return dialogues.outcome(dialogue.getString("_id"), OUTCOME, "system", true, clock.instant()).map(closed -> {
+    List<String> notClosed = List.of(Dialogues.OPEN, Dialogues.HUMAN, Dialogues.BLOCKED);
+    return dialogues.outcome(dialogue.getString("_id"), OUTCOME, "system", true, clock.instant(), notClosed).map(closed -> {
+      if (closed == null) return dialogue; // closed meanwhile, with the outcome its closer chose
       events.state(closed);
       events.outcome(closed, "system");
       return closed;

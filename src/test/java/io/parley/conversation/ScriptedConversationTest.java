@@ -181,6 +181,37 @@ class ScriptedConversationTest {
   }
 
   @Test
+  void aManagersCloseWhileTheReplyIsSentKeepsTheManagersOutcome() throws InterruptedException {
+    var normal = rig.answer;
+    List<io.vertx.ext.web.RoutingContext> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    rig.answer = ctx -> {
+      if ("race-1".equals(ctx.body().asJsonObject().getString("to"))) held.add(ctx);
+      else normal.accept(ctx);
+    };
+    try {
+      rig.writeAndRoute("race-1", "yes, call me");
+      rig.scheduler.advance(Duration.ofSeconds(3));
+      Poll.until("the reply on its way", Duration.ofSeconds(10), held::size, n -> n == 1);
+      String id = rig.dialogue("race-1").getString("_id");
+      assertEquals(200, rig.http.post("/api/dialogues/" + id + "/close", TestParley.ADMIN,
+          new JsonObject().put("outcome", "not_interested")).status());
+      normal.accept(held.get(0)); // the channel takes the reply now; the rule's outcome was success
+      Poll.until("the reply to be recorded", Duration.ofSeconds(10), () -> rig.messages(id),
+          m -> m.stream().anyMatch(x -> "ai".equals(x.getString("author")) && "sent".equals(x.getString("status"))));
+      for (int i = 0; i < 20; i++) { // the outcome would be written right after the reply's record
+        Document d = rig.dialogue("race-1");
+        assertEquals("not_interested", d.getString("outcome"), d.toJson());
+        assertEquals("closed", d.getString("state"));
+        Thread.sleep(50);
+      }
+      assertTrue(rig.outcomes.stream().noneMatch(e -> id.equals(e.getString("dialogueId")) && "success".equals(e.getString("outcome"))),
+          rig.outcomes.toString());
+    } finally {
+      rig.answer = normal;
+    }
+  }
+
+  @Test
   void aReplyTheReceiverRefusesIsRecordedAsFailedWithTheReason() {
     var normal = rig.answer;
     rig.answer = ctx -> {
