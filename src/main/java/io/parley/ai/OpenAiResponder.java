@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An OpenAI-compatible {@code POST {baseUrl}/chat/completions} (with {@code ?api-version=} and the key in an
@@ -20,6 +22,7 @@ import java.util.List;
  * ends the dialogue with an outcome. Token usage is priced with the profile's per-model prices.
  */
 public final class OpenAiResponder implements ReplyWriter {
+  private static final Logger log = LoggerFactory.getLogger(OpenAiResponder.class);
   static final String OUTCOME_TOOL = "declare_outcome";
   static final List<String> OUTCOMES = List.of("success", "not_interested", "no_answer", "no_further_action");
   /** Per-message and tool-definition overhead added to the prompt's bytes for the worst-case estimate. */
@@ -107,28 +110,50 @@ public final class OpenAiResponder implements ReplyWriter {
     return Future.failedFuture(new AiFailure(reason, status == 408 || status >= 500, null));
   }
 
+  /**
+   * A completion's text, declared outcome and usage. A {@code declare_outcome} call whose arguments cannot be
+   * read (cut off at {@code max_completion_tokens}) is ignored, and the text still goes out. An answer with
+   * neither text nor an outcome (every token spent on reasoning, a refusal) is a failure that is not retried,
+   * charged at its usage.
+   */
   private Future<AiReply> parse(Buffer body) {
     try {
       JsonObject json = body.toJsonObject();
-      JsonObject message = json.getJsonArray("choices").getJsonObject(0).getJsonObject("message");
-      String text = message.getString("content");
-      String outcome = null;
-      JsonArray calls = message.getJsonArray("tool_calls");
-      for (int i = 0; calls != null && i < calls.size(); i++) {
-        JsonObject function = calls.getJsonObject(i).getJsonObject("function");
-        if (function != null && OUTCOME_TOOL.equals(function.getString("name"))) {
-          String declared = new JsonObject(function.getString("arguments", "{}")).getString("outcome");
-          if (OUTCOMES.contains(declared)) outcome = declared;
-        }
-      }
+      JsonObject choice = json.getJsonArray("choices").getJsonObject(0);
+      JsonObject message = choice.getJsonObject("message");
       JsonObject usage = json.getJsonObject("usage", new JsonObject());
       long prompt = usage.getLong("prompt_tokens", 0L);
       long completion = usage.getLong("completion_tokens", 0L);
+      BigDecimal cost = settings.cost(prompt, completion);
+      String text = message.getString("content");
       String reply = text == null || text.isBlank() ? null : text.strip();
-      return Future.succeededFuture(new AiReply(reply, outcome, prompt, completion, settings.cost(prompt, completion)));
+      String outcome = outcome(message.getJsonArray("tool_calls"));
+      if (reply == null && outcome == null) {
+        String refusal = message.getString("refusal");
+        String why = refusal != null && !refusal.isBlank() ? "the model refused: " + refusal.strip()
+            : "no text and no outcome (finish_reason " + choice.getString("finish_reason") + ")";
+        return Future.failedFuture(new AiFailure("AI provider answered " + why, false, null, cost));
+      }
+      return Future.succeededFuture(new AiReply(reply, outcome, prompt, completion, cost));
     } catch (RuntimeException e) {
       return Future.failedFuture(new AiFailure("AI provider answered something unreadable: " + describe(e), false, null));
     }
+  }
+
+  /** The outcome a {@code declare_outcome} call declares; null when none does, or its arguments are unreadable. */
+  private static String outcome(JsonArray calls) {
+    String outcome = null;
+    for (int i = 0; calls != null && i < calls.size(); i++) {
+      JsonObject function = calls.getJsonObject(i).getJsonObject("function");
+      if (function == null || !OUTCOME_TOOL.equals(function.getString("name"))) continue;
+      try {
+        String declared = new JsonObject(function.getString("arguments", "{}")).getString("outcome");
+        if (OUTCOMES.contains(declared)) outcome = declared;
+      } catch (RuntimeException e) {
+        log.info("The model's declare_outcome call is unreadable (cut off?), ignored: {}", describe(e));
+      }
+    }
+    return outcome;
   }
 
   private static String describe(Throwable err) {

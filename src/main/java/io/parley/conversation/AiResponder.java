@@ -134,9 +134,14 @@ public final class AiResponder extends VerticleBase {
       return reserve(b, worst).compose(granted -> !granted
           ? block(b.dialogue(), SPEND_CAP_REACHED)
           : write(writer, context, 1).transform(ar -> ar.succeeded() ? written(b, writer, worst, ar.result())
-              : spend.settle(b.id(), b.task().getString("_id"), worst, BigDecimal.ZERO)
+              : spend.settle(b.id(), b.task().getString("_id"), worst, charged(ar.cause()))
                   .compose(s -> handOver(b.dialogue(), "AI provider failed: " + ar.cause().getMessage()))));
     });
+  }
+
+  /** What a failed call cost all the same (an answer without text still reports its usage). */
+  private static BigDecimal charged(Throwable err) {
+    return err instanceof AiFailure f ? f.cost() : BigDecimal.ZERO;
   }
 
   /** A call that cannot cost anything adds nothing to reserve: the spend read with the claim decides. */
@@ -154,7 +159,7 @@ public final class AiResponder extends VerticleBase {
           reply.completionTokens(), reply.cost());
       return reply;
     }).recover(err -> {
-      metrics.failure(writer.provider());
+      metrics.failure(writer.provider(), charged(err));
       if (!(err instanceof AiFailure f) || !f.retryable() || attempt >= deps.settings().aiMaxAttempts()) {
         return Future.failedFuture(err);
       }

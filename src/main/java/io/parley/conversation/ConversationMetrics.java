@@ -41,9 +41,14 @@ final class ConversationMetrics {
         .register(registry).increment(cost.doubleValue());
   }
 
-  void failure(String provider) {
+  /** A call that gave no reply; {@code cost} is what the provider charged for it all the same. */
+  void failure(String provider, BigDecimal cost) {
     Counter.builder(FAILURES).description("AI calls that failed (each attempt)").tag("provider", provider)
         .register(registry).increment();
+    if (cost.signum() > 0) {
+      Counter.builder(SPEND).description("Money spent on AI calls, USD").baseUnit("usd").tag("provider", provider)
+          .register(registry).increment(cost.doubleValue());
+    }
   }
 
   /** A reply not sent because its dialogue became {@code state} ({@code human}, {@code closed}) during the call. */

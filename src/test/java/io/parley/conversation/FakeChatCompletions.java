@@ -71,6 +71,25 @@ final class FakeChatCompletions {
     req.response().putHeader("Content-Type", "application/json").end(body.encode());
   }
 
+  /**
+   * A 200 completion cut off at {@code max_completion_tokens} ({@code finish_reason: length}): {@code content}
+   * (may be empty) and, when {@code arguments} is non-null, a {@code declare_outcome} call with those (cut) arguments.
+   */
+  static void cutOff(HttpServerRequest req, String content, String arguments, long promptTokens, long completionTokens) {
+    JsonObject message = new JsonObject().put("role", "assistant").put("content", content).putNull("refusal");
+    if (arguments != null) {
+      message.put("tool_calls", new JsonArray().add(new JsonObject().put("id", "call_cut").put("type", "function")
+          .put("function", new JsonObject().put("name", "declare_outcome").put("arguments", arguments))));
+    }
+    JsonObject body = new JsonObject().put("id", "chatcmpl-456").put("object", "chat.completion").put("created", 1741569952)
+        .put("model", "gpt-4o-mini-2024-07-18")
+        .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("message", message).putNull("logprobs")
+            .put("finish_reason", "length")))
+        .put("usage", new JsonObject().put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
+            .put("total_tokens", promptTokens + completionTokens));
+    req.response().putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
   static void error(HttpServerRequest req, int status, String retryAfter) {
     if (retryAfter != null) req.response().putHeader("Retry-After", retryAfter);
     req.response().setStatusCode(status).putHeader("Content-Type", "application/json")

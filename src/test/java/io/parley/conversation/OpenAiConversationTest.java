@@ -1,6 +1,7 @@
 package io.parley.conversation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.store.Collections;
@@ -38,6 +39,8 @@ class OpenAiConversationTest {
       if (text.contains("#down")) FakeChatCompletions.error(req, 503, null);
       else if (text.contains("#flaky") && n == 1) FakeChatCompletions.error(req, 429, "7");
       else if (text.contains("#flaky") && n == 2) FakeChatCompletions.error(req, 500, null);
+      else if (text.contains("#empty")) FakeChatCompletions.cutOff(req, "", null, 100, 300);
+      else if (text.contains("#cut")) FakeChatCompletions.cutOff(req, "Let me check that for you.", "{\"outcome\": \"succ", 100, 300);
       else if (text.contains("yes")) FakeChatCompletions.ok(req, "Wonderful, talk soon!", "success", 200, 20);
       else if (text.contains("bye")) FakeChatCompletions.ok(req, null, "not_interested", 200, 3);
       else FakeChatCompletions.ok(req, "Hello from the model", null, 1000, 50);
@@ -148,5 +151,33 @@ class OpenAiConversationTest {
     assertTrue(rig.repliesTo("gpt-5").isEmpty());
     assertEquals(0, BigDecimal.ZERO.compareTo(((Decimal128) d.get("spend")).bigDecimalValue()), "the reservation was given back");
     assertEquals(0L, rig.db.count(Collections.MESSAGES, new Document("dialogue", d.getString("_id")).append("author", "ai")));
+  }
+
+  @Test
+  void anAnswerWithNeitherTextNorOutcomeHandsTheDialogueOverAndIsCharged() {
+    rig.writeAndRoute("gpt-6", "tell me everything #empty");
+    rig.scheduler.advance(Duration.ofSeconds(3));
+    Document d = Poll.until("the hand-over", Duration.ofSeconds(10), () -> rig.dialogue("gpt-6"),
+        x -> "human".equals(x.getString("state")));
+    assertEquals("AI provider failed: AI provider answered no text and no outcome (finish_reason length)",
+        d.getString("stateReason"));
+    assertEquals(1, attempts.get("tell me everything #empty").get(), "the same request would spend its tokens the same way");
+    // 100 prompt tokens at 2.50/M + 300 completion tokens at 10/M, charged though nothing was written
+    assertEquals(0, new BigDecimal("0.00325").compareTo(((Decimal128) d.get("spend")).bigDecimalValue()), d.toJson());
+    assertTrue(rig.repliesTo("gpt-6").isEmpty());
+    assertEquals(0L, d.get("answeredSeq", Number.class).longValue(), "the contact's message waits for the manager");
+  }
+
+  @Test
+  void anOutcomeCallCutOffIsIgnoredAndTheTextStillGoesOut() {
+    rig.outcomes.clear();
+    rig.writeAndRoute("gpt-7", "can you check #cut");
+    rig.scheduler.advance(Duration.ofSeconds(3));
+    assertEquals("Let me check that for you.", rig.awaitReplies("gpt-7", 1).get(0).getString("text"));
+    Document d = Poll.until("the reply's record", Duration.ofSeconds(10), () -> rig.dialogue("gpt-7"),
+        x -> x.get("answeredSeq", Number.class).longValue() == 1);
+    assertEquals("open", d.getString("state"));
+    assertNull(d.getString("outcome"));
+    assertEquals(0, new BigDecimal("0.00325").compareTo(((Decimal128) d.get("spend")).bigDecimalValue()), d.toJson());
   }
 }
