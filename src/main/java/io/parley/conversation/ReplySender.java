@@ -23,10 +23,15 @@ import org.bson.types.Decimal128;
  * Sends a message into a dialogue through the dialogue's channel and records it: sent with the platform's
  * id, failed with the reason, or held (the dialogue is then blocked with the platform's reason). Waits the
  * channel asks for are honoured with the scheduler, up to {@code maxAttempts} tries, with the same message id.
+ * Before trying an AI's reply again its dialogue is read: one that a manager took over, or that closed (an
+ * opt-out), meanwhile gets nothing more from the AI, and the reply is kept as {@code dropped}.
  */
 final class ReplySender {
   /** What became of one message. */
   record Sent(Document dialogue, String messageId, SendResult result) {}
+
+  /** How the tries ended: the last result, or why an AI's reply was withdrawn before the next try. */
+  private record Tried(SendResult result, String withdrawn) {}
 
   private final RecentDocuments channels;
   private final ChannelClients clients;
@@ -59,31 +64,55 @@ final class ReplySender {
     String messageId = Ids.newId();
     OutgoingMessage out = new OutgoingMessage(messageId, dialogue.getString("_id"), dialogue.getString("contact"), text,
         Map.of("kind", kind));
+    boolean automatic = "ai".equals(author);
     return channels.derived(dialogue.getString("channel"), clients)
         .map(channel -> channel == null ? Optional.<Channel>empty() : channel)
         .compose(channel -> channel.isEmpty()
-            ? Future.succeededFuture(new SendResult.Failed("the channel has no client to send with"))
-            : attempt(channel.get(), out, 1))
-        .compose(result -> record(dialogue, out, author, cost, result, answers));
+            ? Future.succeededFuture(new Tried(new SendResult.Failed("the channel has no client to send with"), null))
+            : attempt(channel.get(), out, 1, automatic))
+        .compose(tried -> record(dialogue, out, author, cost, tried, answers));
   }
 
-  private Future<SendResult> attempt(Channel channel, OutgoingMessage out, int number) {
+  private Future<Tried> attempt(Channel channel, OutgoingMessage out, int number, boolean automatic) {
     return channel.send(out)
         .recover(err -> Future.succeededFuture(new SendResult.Failed("internal error: " + err)))
         .compose(result -> {
-          if (!(result instanceof SendResult.RetryLater retry) || number >= maxAttempts) return Future.succeededFuture(result);
-          Promise<SendResult> later = Promise.promise();
-          scheduler.at(clock.instant().plus(retry.delay()), () -> attempt(channel, out, number + 1).onComplete(later));
+          if (!(result instanceof SendResult.RetryLater retry) || number >= maxAttempts) {
+            return Future.succeededFuture(new Tried(result, null));
+          }
+          Promise<Tried> later = Promise.promise();
+          scheduler.at(clock.instant().plus(retry.delay()), () -> stillWanted(out, automatic).compose(withdrawn ->
+                  withdrawn == null ? attempt(channel, out, number + 1, automatic)
+                      : Future.succeededFuture(new Tried(result, withdrawn)))
+              .onComplete(later));
           return later.future();
         });
   }
 
-  private Future<Sent> record(Document dialogue, OutgoingMessage out, String author, BigDecimal cost, SendResult result,
+  /** Null when {@code out} may still go; otherwise why not: its dialogue is no longer the AI's to answer. */
+  private Future<String> stillWanted(OutgoingMessage out, boolean automatic) {
+    if (!automatic) return Future.succeededFuture(null);
+    return dialogues.find(out.dialogueId()).map(d -> {
+      String state = d == null ? "gone" : d.getString("state");
+      return Dialogues.OPEN.equals(state) || Dialogues.BLOCKED.equals(state) ? null
+          : "not sent: the dialogue became " + state + " while the reply waited for the channel";
+    });
+  }
+
+  private Future<Sent> record(Document dialogue, OutgoingMessage out, String author, BigDecimal cost, Tried tried,
       long answers) {
     String channelId = dialogue.getString("channel");
+    SendResult result = tried.result();
     Document m = Dialogues.message(out.messageId(), out.dialogueId(), "out", author, out.text(), clock.instant())
         .append("cost", new Decimal128(cost));
     boolean sent = result instanceof SendResult.Accepted;
+    if (tried.withdrawn() != null) { // the contact's messages stay unanswered, for the manager
+      m.append("status", "dropped").append("reason", tried.withdrawn());
+      return dialogues.appendOutgoing(dialogue, m, false, 0).map(d -> {
+        events.message(d, out.messageId(), "out");
+        return new Sent(d, out.messageId(), result);
+      });
+    }
     if (result instanceof SendResult.Accepted accepted) {
       metrics.sent(channelId);
       m.append("status", "sent").append("platformMessageId", accepted.platformMessageId());

@@ -212,6 +212,39 @@ class ScriptedConversationTest {
   }
 
   @Test
+  void aReplyWaitingForTheChannelIsWithdrawnWhenTheContactOptsOutMeanwhile() {
+    var normal = rig.answer;
+    rig.answer = ctx -> {
+      JsonObject body = ctx.body().asJsonObject();
+      if ("wait-1".equals(body.getString("to")) && body.getString("text").startsWith("Hi, this is")) {
+        ctx.response().setStatusCode(503).putHeader("Retry-After", "30").end(); // busy: come back in 30 s
+      } else {
+        normal.accept(ctx);
+      }
+    };
+    try {
+      rig.writeAndRoute("wait-1", "hello");
+      rig.scheduler.advance(Duration.ofSeconds(3));
+      rig.awaitReplies("wait-1", 1);
+      Poll.until("the retry to be scheduled", Duration.ofSeconds(10), rig.scheduler::size, n -> n > 0);
+      rig.writeAndRoute("wait-1", "STOP");
+      assertEquals(2, rig.awaitReplies("wait-1", 2).size(), "the opt-out's confirmation");
+      String id = rig.dialogue("wait-1").getString("_id");
+      assertEquals("closed", rig.dialogue("wait-1").getString("state"));
+
+      rig.scheduler.advance(Duration.ofSeconds(30));
+      Document dropped = Poll.until("the withdrawn reply", Duration.ofSeconds(10), () -> rig.messages(id).stream()
+          .filter(m -> "dropped".equals(m.getString("status"))).findFirst().orElse(null), m -> m != null);
+      assertEquals("not sent: the dialogue became closed while the reply waited for the channel", dropped.getString("reason"));
+      assertEquals("ai", dropped.getString("author"));
+      assertEquals(2, rig.repliesTo("wait-1").size(), "nothing after the confirmation");
+      assertEquals("opted_out", rig.dialogue("wait-1").getString("outcome"));
+    } finally {
+      rig.answer = normal;
+    }
+  }
+
+  @Test
   void aReplyTheReceiverRefusesIsRecordedAsFailedWithTheReason() {
     var normal = rig.answer;
     rig.answer = ctx -> {
