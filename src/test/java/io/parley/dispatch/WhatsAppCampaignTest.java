@@ -75,6 +75,7 @@ class WhatsAppCampaignTest {
       assertEquals(new BigDecimal("0.0625"), annMessage.get("cost", Decimal128.class).bigDecimalValue());
       assertEquals(new BigDecimal("0.0625"), rig.db.find(Collections.DIALOGUES, ann.getString("dialogueId"))
           .get("spend", Decimal128.class).bigDecimalValue());
+      assertEquals("0.0625", rig.task(task).getJsonObject("progress").getString("spend"), "the task's spend counts it too");
 
       // Failed: the target fails with Meta's reason and its dialogue is closed, once.
       JsonObject failed = MetaWebhooks.failed(bob.getString("platformMessageId"), "79123456790", NINE.plusSeconds(8),

@@ -2,6 +2,7 @@ package io.parley.channel.whatsapp;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
@@ -12,6 +13,7 @@ import io.parley.store.Collections;
 import io.parley.store.Rx;
 import io.parley.store.Store;
 import io.parley.task.TaskCounters;
+import io.parley.task.TaskProgress;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -37,6 +39,7 @@ final class StatusUpdates {
   private final MongoCollection<Document> dialogues;
   private final MongoCollection<Document> audience;
   private final TaskCounters counters;
+  private final TaskProgress progress;
   private final EventBus eventBus;
 
   StatusUpdates(Store store, EventBus eventBus) {
@@ -45,6 +48,7 @@ final class StatusUpdates {
     this.dialogues = store.collection(Collections.DIALOGUES);
     this.audience = store.collection(Collections.AUDIENCE);
     this.counters = new TaskCounters(store);
+    this.progress = new TaskProgress(store);
     this.eventBus = eventBus;
   }
 
@@ -84,7 +88,10 @@ final class StatusUpdates {
       Decimal128 amount = new Decimal128(price);
       return Rx.done(messages.updateOne(Filters.eq("_id", mine.getString("messageId")), Updates.combine(
               Updates.inc("cost", amount), Updates.set("pricingCategory", pricing.category()))))
-          .compose(v -> Rx.done(dialogues.updateOne(Filters.eq("_id", mine.getString("dialogueId")), Updates.inc("spend", amount))));
+          .compose(v -> Rx.first(dialogues.findOneAndUpdate(Filters.eq("_id", mine.getString("dialogueId")),
+              Updates.inc("spend", amount), new FindOneAndUpdateOptions().projection(Projections.include("task")))))
+          .compose(d -> d == null || d.getString("task") == null ? Future.succeededFuture()
+              : progress.update(d.getString("task"), Updates.inc("stats.spend", amount))); // the task's spend, as the AI's
     });
   }
 
