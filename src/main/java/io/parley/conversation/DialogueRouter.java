@@ -135,7 +135,8 @@ public final class DialogueRouter extends VerticleBase {
   }
 
   private Future<Dialogues.Stored> append(String dialogueId, IncomingMessage m, String inboundId) {
-    return dialogues.appendIncoming(dialogueId, inboundId, m.text(), m.platformMessageId(), m.receivedAt());
+    return dialogues.appendIncoming(dialogueId, inboundId, m.text(), m.platformMessageId(), m.receivedAt(),
+        deps.clock().instant());
   }
 
   private Future<Void> handle(Document dialogue, IncomingMessage m, String messageId) {

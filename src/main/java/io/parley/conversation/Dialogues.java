@@ -81,14 +81,17 @@ final class Dialogues {
   /**
    * Stores a contact's message under {@code messageId} and counts it on the dialogue; null when there is no
    * such dialogue (the message is then stored under a missing dialogue: {@link #forget} it). Stored before:
-   * the dialogue as it is, the message not counted again.
+   * the dialogue as it is, the message not counted again. {@code at} is when the contact sent it (the
+   * platform's time, the message's {@code createdAt}); {@code arrived} when Parley got it, which the burst
+   * window counts from ({@code lastInAt}): a platform's clock is coarse (whole seconds) and its webhooks late.
    */
-  Future<Stored> appendIncoming(String dialogueId, String messageId, String text, String platformId, Instant at) {
+  Future<Stored> appendIncoming(String dialogueId, String messageId, String text, String platformId, Instant at,
+      Instant arrived) {
     Document message = message(messageId, dialogueId, "in", "contact", text, at).append("platformMessageId", platformId)
         .append("status", "received");
     return messageWrites.insert(message).compose(fresh -> {
       if (!fresh) return find(dialogueId).map(d -> d == null ? null : new Stored(d, false));
-      List<Bson> changes = new ArrayList<>(List.of(Updates.inc("inSeq", 1L), Updates.set("lastInAt", Date.from(at)),
+      List<Bson> changes = new ArrayList<>(List.of(Updates.inc("inSeq", 1L), Updates.set("lastInAt", Date.from(arrived)),
           remember("contact", text)));
       changes.addAll(DialogueActivity.changes(message)); // what the managers' list shows
       return update(Filters.eq("_id", dialogueId), Updates.combine(changes), WITHOUT_CONTEXT)

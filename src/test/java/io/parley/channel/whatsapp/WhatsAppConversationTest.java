@@ -71,6 +71,35 @@ class WhatsAppConversationTest {
     }
   }
 
+  /**
+   * The burst window counts from when Parley got each message, not from Meta's timestamp: a webhook that
+   * comes late (here 3 s, the whole window) does not make its message due at once, alone.
+   */
+  @Test
+  void aLateWebhookStillWaitsTheBurstWindowForTheNextMessage() throws InterruptedException {
+    try (WhatsAppRig rig = new WhatsAppRig(NOW, Map.of())) { // the default window, 3 s
+      String channel = rig.channel(new JsonObject());
+      String ai = created(rig, "/api/ai-profiles", new JsonObject().put("name", "Bot").put("provider", "scripted")
+          .put("scripted", new JsonObject().put("rules", new JsonArray()).put("fallback", "Hello!")));
+      String task = created(rig, "/api/tasks", new JsonObject().put("name", "number inbox").put("type", "whatsapp")
+          .put("format", "incoming").put("channels", new JsonArray().add(channel))
+          .put("managers", new JsonArray().add(created(rig, "/api/managers", new JsonObject().put("name", "Lena"))))
+          .put("ai", ai).put("spendLimitPerDialogue", "1"));
+      assertEquals(200, rig.http.post("/api/tasks/" + task + "/start", TestParley.ADMIN, null).status());
+      MetaWebhooks meta = rig.webhooks(channel);
+
+      assertEquals(200, meta.post(MetaWebhooks.text("16315551183", "wamid.late-1", "Hi", NOW.minusSeconds(3))).status());
+      Thread.sleep(1000); // (the clock stands; the scheduler's timers run in real time)
+      assertEquals(0, sent(rig).size(), "the first message waits for the window to pass");
+      assertEquals(200, meta.post(MetaWebhooks.text("16315551183", "wamid.late-2", "are you there?", NOW)).status());
+      Document d = Poll.until("the burst to be answered", Duration.ofSeconds(20), () -> Fixtures.all(rig.parley.parley().app()
+          .store().collection(Collections.DIALOGUES).find(new Document("task", task))), all -> all.size() == 1
+          && all.get(0).get("answeredSeq", Number.class).longValue() == 2).get(0);
+      assertEquals(2L, d.get("inSeq", Number.class).longValue());
+      assertEquals(1, sent(rig).size(), "one answer to both");
+    }
+  }
+
   private static List<FakeGraph.Request> sent(WhatsAppRig rig) {
     return rig.graph.requests().stream().filter(r -> r.path().endsWith("/messages")).toList();
   }
