@@ -56,10 +56,18 @@ public record ParleyConfig(
   public record Conversation(boolean enabled, long burstWindowMillis, java.util.List<String> stopWords,
       String optOutReply, int responders, int historyMessages, int aiTimeoutSeconds, int aiMaxAttempts,
       long aiBackoffMillis, int sendMaxAttempts, int replyLeaseSeconds) {
+    /** The longest an AI reply may take: every attempt timing out, with the backoff between them. */
+    public java.time.Duration longestAiReply() {
+      return java.time.Duration.ofMillis(longestAiMillis(aiMaxAttempts, aiTimeoutSeconds, aiBackoffMillis));
+    }
+
+    private static long longestAiMillis(int attempts, int timeoutSeconds, long backoffMillis) {
+      return attempts * timeoutSeconds * 1000L + backoffMillis * ((1L << Math.min(attempts - 1, 20)) - 1);
+    }
+
     /** A claim shorter than the AI's own longest reply could be taken over while that reply is written. */
     public Conversation {
-      long longestAiMillis = aiMaxAttempts * aiTimeoutSeconds * 1000L
-          + aiBackoffMillis * ((1L << Math.min(aiMaxAttempts - 1, 20)) - 1);
+      long longestAiMillis = longestAiMillis(aiMaxAttempts, aiTimeoutSeconds, aiBackoffMillis);
       if (replyLeaseSeconds * 1000L <= longestAiMillis) {
         throw new ConfigException("conversation.replyLeaseSeconds (" + replyLeaseSeconds + ") must be longer than the"
             + " longest AI reply: " + aiMaxAttempts + " calls of up to conversation.aiTimeoutSeconds (" + aiTimeoutSeconds

@@ -39,6 +39,8 @@ public final class AiResponder extends VerticleBase {
   private static final String GONE = "gone";
   /** How long a task, profile or manager read for one reply serves the next ones (an edit applies within it). */
   static final Duration SETTINGS_TTL = Duration.ofSeconds(2);
+  /** The longest pause between tries of a reservation that waits for the dialogue's other calls. */
+  private static final Duration MAX_SPEND_WAIT_PAUSE = Duration.ofSeconds(30);
   private static final Logger log = LoggerFactory.getLogger(AiResponder.class);
 
   private final ConversationDeps deps;
@@ -58,6 +60,11 @@ public final class AiResponder extends VerticleBase {
     String id() {
       return dialogue.getString("_id");
     }
+
+    /** Where its call's cost is reserved on the dialogue. */
+    String reservation() {
+      return "r" + seq;
+    }
   }
 
   public AiResponder(ConversationDeps deps) {
@@ -69,7 +76,7 @@ public final class AiResponder extends VerticleBase {
     var store = deps.store();
     dialogues = new Dialogues(store, deps.settings().historyMessages());
     events = new DialogueEvents(vertx.eventBus(), deps.clock());
-    spend = new SpendCap(store);
+    spend = new SpendCap(store, Duration.ofSeconds(deps.settings().replyLeaseSeconds()));
     metrics = new ConversationMetrics(deps.registry());
     sender = new ReplySender(store, new ChannelClients(vertx, deps.clock()), dialogues, events, metrics, deps.scheduler(),
         deps.clock(), deps.settings().sendMaxAttempts());
@@ -131,11 +138,13 @@ public final class AiResponder extends VerticleBase {
       }
       ChatContext context = Context.of(b.dialogue(), manager.result());
       BigDecimal worst = writer.worstCase(context);
-      return reserve(b, worst).compose(granted -> !granted
-          ? block(b.dialogue(), SPEND_CAP_REACHED)
-          : write(writer, context, 1).transform(ar -> ar.succeeded() ? written(b, writer, worst, ar.result())
-              : spend.settle(b.id(), b.task().getString("_id"), worst, charged(ar.cause()))
-                  .compose(s -> handOver(b.dialogue(), "AI provider failed: " + ar.cause().getMessage()))));
+      return reserve(b, worst, now(), 1).compose(verdict -> switch (verdict) {
+        case GRANTED -> write(writer, context, 1).transform(ar -> ar.succeeded() ? written(b, writer, worst, ar.result())
+            : spend.settle(b.id(), b.reservation(), b.task().getString("_id"), charged(ar.cause()))
+                .compose(s -> handOver(b.dialogue(), "AI provider failed: " + ar.cause().getMessage())));
+        case BUSY -> handOver(b.dialogue(), "the AI's earlier replies in this dialogue did not settle their spend in time");
+        case REACHED, TOO_LITTLE_LEFT -> block(b.dialogue(), SPEND_CAP_REACHED);
+      });
     });
   }
 
@@ -144,11 +153,33 @@ public final class AiResponder extends VerticleBase {
     return err instanceof AiFailure f ? f.cost() : BigDecimal.ZERO;
   }
 
-  /** A call that cannot cost anything adds nothing to reserve: the spend read with the claim decides. */
-  private Future<Boolean> reserve(Burst b, BigDecimal worst) {
+  /**
+   * Reserves the call's worst case under the cap. A call that cannot cost anything reserves nothing: the
+   * spend read with the claim decides. One that does not fit only because the dialogue's other calls are
+   * under way waits for them to settle (their reservations may be more than they cost), with a growing
+   * pause, for as long as its claim leaves time for its own call; {@code BUSY} when that ran out.
+   */
+  private Future<SpendCap.Verdict> reserve(Burst b, BigDecimal worst, Instant since, int attempt) {
     BigDecimal limit = SpendCap.limit(b.task());
-    if (worst.signum() == 0) return Future.succeededFuture(SpendCap.spend(b.dialogue()).compareTo(limit) < 0);
-    return spend.reserve(b.id(), worst, limit);
+    if (worst.signum() == 0) {
+      return Future.succeededFuture(SpendCap.spend(b.dialogue()).compareTo(limit) < 0 ? SpendCap.Verdict.GRANTED
+          : SpendCap.Verdict.REACHED);
+    }
+    return spend.reserve(b.id(), b.reservation(), worst, limit, now()).compose(r -> {
+      Duration pause = Duration.ofMillis(Math.min(MAX_SPEND_WAIT_PAUSE.toMillis(), 500L << Math.min(attempt - 1, 10)));
+      if (r.verdict() != SpendCap.Verdict.BUSY || !now().plus(pause).isBefore(since.plus(spendWait()))) {
+        return Future.succeededFuture(r.verdict());
+      }
+      Promise<SpendCap.Verdict> later = Promise.promise();
+      deps.scheduler().at(now().plus(pause), () -> reserve(b, worst, since, attempt + 1).onComplete(later));
+      return later.future();
+    });
+  }
+
+  /** How long a reservation may wait for the dialogue's other calls: half of what the claim leaves after a call. */
+  private Duration spendWait() {
+    Duration lease = Duration.ofSeconds(deps.settings().replyLeaseSeconds());
+    return lease.minus(deps.settings().longestAiReply()).dividedBy(2);
   }
 
   /** One call, retried after timeouts, 429 (after its Retry-After) and 5xx with a doubling backoff. */
@@ -180,7 +211,7 @@ public final class AiResponder extends VerticleBase {
     String taskId = b.task().getString("_id");
     boolean free = reserved.signum() == 0 && reply.cost().signum() == 0;
     // A free call still took a provider's time (a manager may have taken over meanwhile); an instant one took none.
-    Future<Document> settled = !free ? spend.settle(b.id(), taskId, reserved, reply.cost())
+    Future<Document> settled = !free ? spend.settle(b.id(), b.reservation(), taskId, reply.cost())
         : writer.instant() ? Future.succeededFuture(b.dialogue()) : dialogues.find(b.id());
     return settled.compose(after -> {
       String state = after == null ? GONE : after.getString("state");

@@ -14,11 +14,13 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.bson.types.Decimal128;
 import org.junit.jupiter.api.AfterAll;
@@ -89,10 +91,9 @@ class SpendCapTest {
       Poll.until("the first call", Duration.ofSeconds(10), held::size, n -> n == 1);
       rig.writeAndRoute("race-1", "second");
       Poll.until("the second call, while the first is in flight", Duration.ofSeconds(10), held::size, n -> n == 2);
-      rig.writeAndRoute("race-1", "third");
-      Document blocked = Poll.until("the third to be refused", Duration.ofSeconds(10), () -> rig.dialogue("race-1"),
-          d -> "blocked".equals(d.getString("state")));
-      assertEquals("spend cap reached", blocked.getString("stateReason"));
+      rig.writeAndRoute("race-1", "third"); // its 1.00 does not fit beside the two reserved: it waits for them
+      Poll.until("the third to wait", Duration.ofSeconds(10), rig.scheduler::size, n -> n > 0);
+      assertEquals("open", rig.dialogue("race-1").getString("state"));
       assertEquals(2, held.size(), "no third call");
     } finally {
       hold = false;
@@ -100,10 +101,46 @@ class SpendCapTest {
     for (HttpServerRequest req : held) {
       FakeChatCompletions.ok(req, "late reply", null, 0, 10);
     }
+    held.clear();
     rig.awaitReplies("race-1", 2);
-    Document d = Poll.until("both calls to settle", Duration.ofSeconds(10), () -> rig.dialogue("race-1"),
-        x -> x.get("answeredSeq", Number.class).longValue() >= 2);
-    assertEquals(0, new BigDecimal("2.00").compareTo(spend(d)), spend(d).toPlainString());
+    Poll.until("both calls to settle", Duration.ofSeconds(10), () -> rig.dialogue("race-1"),
+        x -> x.get("answeredSeq", Number.class).longValue() >= 2 && spend(x).compareTo(new BigDecimal("2.00")) == 0);
+    rig.scheduler.advance(Duration.ofSeconds(1)); // the third tries again: 2.00 spent, the cap is reached
+    Document blocked = Poll.until("the third to be refused", Duration.ofSeconds(10), () -> rig.dialogue("race-1"),
+        d -> "blocked".equals(d.getString("state")));
+    assertEquals("spend cap reached", blocked.getString("stateReason"));
+    assertEquals(0, new BigDecimal("2.00").compareTo(spend(blocked)), spend(blocked).toPlainString());
+    assertEquals(2, rig.repliesTo("race-1").size());
+  }
+
+  /**
+   * Reservations are worst cases: a reply that does not fit beside the ones under way waits for them to
+   * settle, and goes ahead when they cost less than they reserved.
+   */
+  @Test
+  void aReplyWaitingForOthersGoesAheadWhenTheyCostLessThanReserved() {
+    hold = true;
+    try {
+      rig.writeAndRoute("cheap-1", "first");
+      rig.writeAndRoute("cheap-1", "second");
+      Poll.until("two calls in flight", Duration.ofSeconds(10), held::size, n -> n == 2);
+      rig.writeAndRoute("cheap-1", "third");
+      Poll.until("the third to wait", Duration.ofSeconds(10), rig.scheduler::size, n -> n > 0);
+    } finally {
+      hold = false;
+    }
+    for (HttpServerRequest req : held) {
+      FakeChatCompletions.ok(req, "short", null, 0, 1); // 1 token: 0.10 each
+    }
+    held.clear();
+    Poll.until("both calls to settle", Duration.ofSeconds(10), () -> rig.dialogue("cheap-1"),
+        x -> spend(x).compareTo(new BigDecimal("0.20")) == 0 && x.get("reservations", Document.class).isEmpty());
+    rig.scheduler.advance(Duration.ofSeconds(1));
+    rig.awaitReplies("cheap-1", 3);
+    Document d = Poll.until("the third to settle", Duration.ofSeconds(10), () -> rig.dialogue("cheap-1"),
+        x -> x.get("answeredSeq", Number.class).longValue() == 3);
+    assertEquals("open", d.getString("state"));
+    assertEquals(0, new BigDecimal("1.20").compareTo(spend(d)), spend(d).toPlainString());
   }
 
   @Test
@@ -168,17 +205,57 @@ class SpendCapTest {
     App app = rig.parley.parley().app();
     rig.db.insert(Collections.DIALOGUES, new Document("_id", "spend-race").append("spend", new Decimal128(BigDecimal.ZERO))
         .append("createdAt", new Date()));
-    SpendCap cap = new SpendCap(app.store());
-    Promise<List<Boolean>> all = Promise.promise();
+    SpendCap cap = new SpendCap(app.store(), Duration.ofMinutes(10));
+    Instant now = Instant.now();
+    Promise<List<SpendCap.Reservation>> all = Promise.promise();
     app.vertx().getOrCreateContext().runOnContext(v -> {
-      List<Future<Boolean>> tries = new ArrayList<>();
-      for (int i = 0; i < 40; i++) tries.add(cap.reserve("spend-race", new BigDecimal("0.25"), new BigDecimal("2.50")));
-      Future.all(tries).map(f -> f.<Boolean>list()).onComplete(all);
+      List<Future<SpendCap.Reservation>> tries = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        tries.add(cap.reserve("spend-race", "t" + i, new BigDecimal("0.25"), new BigDecimal("2.50"), now));
+      }
+      Future.all(tries).map(f -> f.<SpendCap.Reservation>list()).onComplete(all);
     });
-    List<Boolean> granted = all.future().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
-    long n = granted.stream().filter(g -> g).count();
-    BigDecimal spent = spend(rig.db.find(Collections.DIALOGUES, "spend-race"));
+    List<SpendCap.Reservation> results = all.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    long n = results.stream().filter(r -> r.verdict() == SpendCap.Verdict.GRANTED).count();
     assertTrue(n >= 1 && n <= 10, n + " reservations granted");
-    assertEquals(0, new BigDecimal("0.25").multiply(BigDecimal.valueOf(n)).compareTo(spent), "spend " + spent + " for " + n);
+    assertTrue(results.stream().allMatch(r -> r.verdict() == SpendCap.Verdict.GRANTED || r.verdict() == SpendCap.Verdict.BUSY),
+        "a refusal while others hold reservations is a wait, not the cap: " + results);
+    Document d = rig.db.find(Collections.DIALOGUES, "spend-race");
+    BigDecimal reserved = d.get("reservations", Document.class).values().stream()
+        .map(r -> ((Decimal128) ((Document) r).get("amount")).bigDecimalValue()).reduce(BigDecimal.ZERO, BigDecimal::add);
+    assertEquals(0, new BigDecimal("0.25").multiply(BigDecimal.valueOf(n)).compareTo(reserved), "reserved " + reserved + " for " + n);
+    assertEquals(0, BigDecimal.ZERO.compareTo(spend(d)), "a reservation is not spend");
+  }
+
+  /** A reservation left by a responder that stopped during its call stops counting once the reply lease ran out. */
+  @Test
+  void aReservationOlderThanTheLeaseNoLongerCounts() throws Exception {
+    App app = rig.parley.parley().app();
+    Instant now = Instant.parse("2026-03-02T12:00:00Z");
+    Document crashed = new Document("amount", new Decimal128(new BigDecimal("1.90")));
+    rig.db.insert(Collections.DIALOGUES, new Document("_id", "spend-crash").append("spend", new Decimal128(new BigDecimal("0.10")))
+        .append("reservations", new Document("r1", new Document(crashed).append("at", Date.from(now.minusSeconds(599))))
+            .append("r2", new Document(crashed).append("at", Date.from(now.minusSeconds(601)))))
+        .append("createdAt", new Date()));
+    SpendCap cap = new SpendCap(app.store(), Duration.ofMinutes(10));
+    SpendCap.Reservation waits = reserve(app, cap, "r3", now);
+    assertEquals(SpendCap.Verdict.BUSY, waits.verdict(), "r1 is still within its lease");
+    Document after = rig.db.find(Collections.DIALOGUES, "spend-crash");
+    assertEquals(java.util.Set.of("r1"), after.get("reservations", Document.class).keySet(), "r2 ran out and is removed");
+
+    SpendCap.Reservation fits = reserve(app, cap, "r3", now.plusSeconds(2));
+    assertEquals(SpendCap.Verdict.GRANTED, fits.verdict(), "both ran out: 0.10 spent + 1.00 fits under 2.00");
+    Document settled = await(app, () -> cap.settle("spend-crash", "r3", "no-such-task", new BigDecimal("0.40")));
+    assertEquals(0, new BigDecimal("0.50").compareTo(spend(settled)), "what was spent, without what a crash left reserved");
+  }
+
+  private static SpendCap.Reservation reserve(App app, SpendCap cap, String key, Instant now) throws Exception {
+    return await(app, () -> cap.reserve("spend-crash", key, BigDecimal.ONE, new BigDecimal("2.00"), now));
+  }
+
+  private static <T> T await(App app, java.util.function.Supplier<Future<T>> call) throws Exception {
+    Promise<T> done = Promise.promise();
+    app.vertx().getOrCreateContext().runOnContext(v -> call.get().onComplete(done));
+    return done.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 }
