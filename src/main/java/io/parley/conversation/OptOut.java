@@ -8,11 +8,13 @@ import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import io.parley.audience.BatchWriter;
 import io.parley.audience.TargetState;
+import io.parley.channel.telegram.TelegramAliases;
 import io.parley.store.Collections;
 import io.parley.store.DuplicateKey;
 import io.parley.store.Rx;
 import io.parley.store.Store;
 import io.parley.task.TaskCounters;
+import io.parley.task.TaskStatus;
 import io.vertx.core.Future;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -23,13 +25,15 @@ import org.bson.Document;
 /**
  * A contact's stop word: the dialogue closes with outcome {@code opted_out}, the address is suppressed for
  * every task ({@code suppressions}, {@code _id = address}; dispatchers skip suppressed targets they claim),
- * its pending targets in every task become {@code skipped: opted out}, and one confirmation is sent — only
- * the first time, so a repeated STOP is not answered again.
+ * and so is every other address the channel knows the person by (a Telegram chat id, {@code @username},
+ * {@code +phone}); their pending targets in every running task become {@code skipped: opted out}, and one
+ * confirmation is sent — only the first time, so a repeated STOP is not answered again.
  */
 final class OptOut {
   static final String REASON = "opted out";
   static final String OUTCOME = "opted_out";
 
+  private final Store store;
   private final MongoCollection<Document> suppressions;
   private final MongoCollection<Document> tasks;
   private final MongoCollection<Document> audience;
@@ -43,6 +47,7 @@ final class OptOut {
 
   OptOut(Store store, Dialogues dialogues, DialogueEvents events, ReplySender sender, ConversationMetrics metrics,
       Clock clock, String confirmation) {
+    this.store = store;
     this.suppressions = store.collection(Collections.SUPPRESSIONS);
     this.tasks = store.collection(Collections.TASKS);
     this.audience = store.collection(Collections.AUDIENCE);
@@ -57,18 +62,29 @@ final class OptOut {
 
   /** {@code dialogue} is null when the contact wrote to a channel no running task answers. */
   Future<Void> apply(Document dialogue, String channelId, String address) {
-    Document suppression = new Document("_id", address).append("channel", channelId)
-        .append("dialogue", dialogue == null ? null : dialogue.getString("_id")).append("at", Date.from(clock.instant()));
-    return Rx.done(suppressions.insertOne(suppression)).map(true)
-        .recover(err -> DuplicateKey.is(err) ? Future.succeededFuture(false) : Future.failedFuture(err))
-        .compose(fresh -> close(dialogue)
-            .compose(closed -> skipTargets(address))
+    return TelegramAliases.of(store, channelId, address).compose(addresses -> {
+      Future<Boolean> first = suppress(addresses.get(0), channelId, dialogue, null);
+      for (String alias : addresses.subList(1, addresses.size())) {
+        first = first.compose(fresh -> suppress(alias, channelId, dialogue, address).map(fresh));
+      }
+      return first.compose(fresh -> close(dialogue)
+            .compose(closed -> skipTargets(addresses))
             .compose(v -> {
               if (!fresh) return Future.succeededFuture();
               metrics.optOut();
               if (dialogue == null) return Future.succeededFuture();
               return sender.send(dialogue, confirmation, "system", "opt_out", BigDecimal.ZERO).mapEmpty();
             }));
+    });
+  }
+
+  /** Suppresses {@code address}; true when it was not before. {@code as} is the address the person wrote as. */
+  private Future<Boolean> suppress(String address, String channelId, Document dialogue, String as) {
+    Document suppression = new Document("_id", address).append("channel", channelId)
+        .append("dialogue", dialogue == null ? null : dialogue.getString("_id")).append("at", Date.from(clock.instant()));
+    if (as != null) suppression.append("as", as);
+    return Rx.done(suppressions.insertOne(suppression)).map(true)
+        .recover(err -> DuplicateKey.is(err) ? Future.succeededFuture(false) : Future.failedFuture(err));
   }
 
   private Future<Document> close(Document dialogue) {
@@ -82,11 +98,17 @@ final class OptOut {
     });
   }
 
-  /** One {@code _id} claim per task, the way dispatchers claim: only a pending, unclaimed entry is ours to skip. */
-  private Future<Void> skipTargets(String address) {
-    return Rx.list(tasks.find().projection(Projections.include("_id"))).compose(all -> {
+  /**
+   * One {@code _id} claim per running task and address, the way dispatchers claim: only a pending, unclaimed
+   * entry is ours to skip. A finished task sends nothing more; one that runs again skips them on its claim.
+   */
+  private Future<Void> skipTargets(List<String> addresses) {
+    List<String> running = List.of(TaskStatus.AWAITING.wire(), TaskStatus.IN_PROGRESS.wire(), TaskStatus.PAUSED.wire());
+    return Rx.list(tasks.find(Filters.in("status", running)).projection(Projections.include("_id"))).compose(all -> {
       Future<Void> done = Future.succeededFuture();
-      for (Document task : all) done = done.compose(v -> skip(task.getString("_id"), address));
+      for (Document task : all) {
+        for (String address : addresses) done = done.compose(v -> skip(task.getString("_id"), address));
+      }
       return done;
     });
   }

@@ -93,4 +93,38 @@ class TelegramConversationTest {
       assertEquals(List.of("[voice]", "[contact] +79123456789 Olga"), in);
     }
   }
+
+  /** A person who opts out in a chat is suppressed under every address the bot knows them by. */
+  @Test
+  void aStopInTheChatKeepsOutreachToThePersonsUsernameAway() {
+    try (TelegramRig rig = new TelegramRig(Map.of("conversation.burstWindowMillis", "0"))) {
+      String ai = rig.created("/api/ai-profiles", new JsonObject().put("name", "Bot").put("provider", "scripted")
+          .put("scripted", new JsonObject().put("rules", new JsonArray()).put("fallback", "Hello!")));
+      String inbox = rig.created("/api/tasks", new JsonObject().put("name", "bot inbox").put("type", "telegram")
+          .put("format", "incoming").put("channels", new JsonArray().add(rig.channel))
+          .put("managers", new JsonArray().add(rig.created("/api/managers", new JsonObject().put("name", "Anna"))))
+          .put("ai", ai).put("spendLimitPerDialogue", "1"));
+      assertEquals(200, rig.http.post("/api/tasks/" + inbox + "/start", TestParley.ADMIN, null).status());
+
+      rig.bot.write(5001, "Olga_K", "Olga", "hi");
+      Poll.until("the reply", Duration.ofSeconds(20), () -> rig.bot.textsTo(5001), t -> t.size() == 1);
+      Poll.until("the reply to be recorded", Duration.ofSeconds(10), () -> rig.db.count(Collections.MESSAGES,
+          new Document("direction", "out").append("status", "sent")), n -> n == 1);
+      rig.clock.advance(Duration.ofSeconds(2));
+      rig.bot.write(5001, "Olga_K", "Olga", "STOP");
+      Poll.until("the confirmation", Duration.ofSeconds(20), () -> rig.bot.textsTo(5001), t -> t.size() == 2);
+      Poll.until("every address suppressed", Duration.ofSeconds(10),
+          () -> rig.db.count(Collections.SUPPRESSIONS, new Document()), n -> n == 2);
+      assertNotNull(rig.db.find(Collections.SUPPRESSIONS, "@olga_k"));
+
+      rig.clock.advance(Duration.ofSeconds(2));
+      String sale = rig.task("Big sale!", "@olga_k", "@someone_else");
+      rig.dispatch();
+      rig.advanceUntil("every target tried", () -> "completed".equals(rig.task(sale).getString("status")));
+      JsonObject olga = rig.target(sale, "@olga_k");
+      assertEquals("skipped", olga.getString("state"));
+      assertEquals("opted out", olga.getString("reason"));
+      assertEquals(2, rig.bot.textsTo(5001).size(), "nothing after the confirmation: " + rig.bot.textsTo(5001));
+    }
+  }
 }
