@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /api/dialogues}: the managers' side of conversations (SPEC §4, §7). A manager token works on the
@@ -27,6 +29,7 @@ import java.util.function.BiFunction;
  * events.
  */
 public final class DialogueRoutes {
+  private static final Logger log = LoggerFactory.getLogger(DialogueRoutes.class);
   static final int MAX_TEXT = 4096;
   private static final Set<String> QUERY = Set.of("task", "manager", "state", "limit", "after");
   private static final List<String> FEED = List.of(EventAddresses.DIALOGUE_UPDATED, EventAddresses.DIALOGUE_OUTCOME,
@@ -84,7 +87,9 @@ public final class DialogueRoutes {
 
   /**
    * Server-sent events of the caller's dialogues: {@code event: message|state|outcome|blocked} with the
-   * event's JSON as data; a comment every 15 s keeps proxies from closing an idle stream.
+   * event's JSON as data; a comment every 15 s keeps proxies from closing an idle stream. A client that
+   * stops reading while events keep coming is cut off once the response's write queue is full, rather than
+   * kept in memory: it reconnects and reloads, as after any dropped connection.
    */
   private void feed(RoutingContext ctx) {
     service.viewer(Auth.principal(ctx)).onFailure(ctx::fail).onSuccess(viewer -> {
@@ -100,17 +105,25 @@ public final class DialogueRoutes {
           if (!viewer.seesAll() && !viewer.sees(event.getString(task ? "assignedTo" : "manager"))) return;
           String kind = task ? "manager_task" : address.equals(EventAddresses.DIALOGUE_UPDATED) ? event.getString("kind")
               : address.equals(EventAddresses.DIALOGUE_OUTCOME) ? "outcome" : "blocked";
-          if (!response.closed()) response.write("event: " + kind + "\ndata: " + event.encode() + "\n\n");
+          send(response, "event: " + kind + "\ndata: " + event.encode() + "\n\n");
         }));
       }
-      long ping = app.vertx().setPeriodic(15_000, t -> {
-        if (!response.closed()) response.write(": ping\n\n");
-      });
+      long ping = app.vertx().setPeriodic(15_000, t -> send(response, ": ping\n\n"));
       response.closeHandler(v -> {
         app.vertx().cancelTimer(ping);
         consumers.forEach(MessageConsumer::unregister);
       });
     });
+  }
+
+  private static void send(HttpServerResponse response, String chunk) {
+    if (response.closed()) return;
+    if (response.writeQueueFull()) {
+      log.info("A dialogue feed's client stopped reading; its stream is closed");
+      response.reset();
+      return;
+    }
+    response.write(chunk);
   }
 
   private static Optional<String> param(RoutingContext ctx, String name) {

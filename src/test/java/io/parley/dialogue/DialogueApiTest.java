@@ -337,6 +337,37 @@ class DialogueApiTest {
     response.body().close();
   }
 
+  /** A client that stops reading the feed is cut off, not buffered for without end. */
+  @Test
+  void aFeedClientThatStopsReadingIsCutOff() throws Exception {
+    java.net.URI base = java.net.URI.create(http.base());
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.setReceiveBufferSize(4096);
+      socket.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()), 5000);
+      socket.getOutputStream().write(("GET /api/dialogues/feed HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+          + TestParley.ADMIN + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      java.io.InputStream in = socket.getInputStream();
+      byte[] head = new byte[64];
+      assertTrue(in.read(head) > 0, "the feed answers");
+      var bus = parley.parley().app().vertx().eventBus();
+      String big = "x".repeat(16_000);
+      for (int i = 0; i < 2_000; i++) { // 32 MB of events that nobody reads
+        bus.publish(EventAddresses.DIALOGUE_UPDATED, new JsonObject().put("dialogueId", "d" + i).put("manager", mine)
+            .put("kind", "message").put("text", big));
+      }
+      socket.setSoTimeout(10_000);
+      long read = 0;
+      try {
+        for (int n; (n = in.read(new byte[65536])) >= 0; ) read += n;
+      } catch (java.net.SocketException reset) {
+        // the server reset the stream: cut off, as meant
+      } catch (java.net.SocketTimeoutException stillOpen) {
+        throw new AssertionError("the feed kept the stalled client's stream open after " + read + " bytes");
+      }
+      assertTrue(read < 32_000_000L, "cut off before every event was written: " + read + " bytes");
+    }
+  }
+
   @Test
   void unansweredTakeoversAndOutreachDialoguesAreHandledOnTime() {
     String stays = dialogue(mine, "watch-stays");
