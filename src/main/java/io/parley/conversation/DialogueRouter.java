@@ -12,8 +12,10 @@ import io.parley.channel.Inbox;
 import io.parley.channel.IncomingMessage;
 import io.parley.dispatch.DialogueRecorder;
 import io.parley.store.Collections;
+import io.parley.store.DocumentStore;
 import io.parley.store.DuplicateKey;
 import io.parley.store.Ids;
+import io.parley.store.RecentDocuments;
 import io.parley.store.Rx;
 import io.parley.task.TaskProgress;
 import io.vertx.core.Future;
@@ -59,6 +61,7 @@ public final class DialogueRouter extends VerticleBase {
   private MongoCollection<Document> inbound;
   private RoutedMessages routed;
   private MongoCollection<Document> tasks;
+  private RecentDocuments recentTasks;
   private TaskProgress progress;
   private MongoCollection<Document> audience;
   private MessageConsumer<JsonObject> consumer;
@@ -83,6 +86,7 @@ public final class DialogueRouter extends VerticleBase {
     inbound = store.collection(Collections.INBOUND);
     routed = new RoutedMessages(inbound);
     tasks = store.collection(Collections.TASKS);
+    recentTasks = new RecentDocuments(new DocumentStore(store, Collections.TASKS), AiResponder.SETTINGS_TTL);
     progress = new TaskProgress(store);
     audience = store.collection(Collections.AUDIENCE);
     consumer = vertx.eventBus().consumer(EventAddresses.INCOMING_MESSAGE, m -> {
@@ -123,11 +127,25 @@ public final class DialogueRouter extends VerticleBase {
    * directly; only if it is gone is the message taken back and the dialogue looked up (or opened) again.
    */
   private Future<Dialogues.Stored> append(IncomingMessage m, String inboundId) {
-    return Rx.first(keys.find(Filters.eq("_id", DialogueRecorder.key(m.channelId(), m.from()))).limit(1)).compose(k -> {
+    String key = DialogueRecorder.key(m.channelId(), m.from());
+    return Rx.first(keys.find(Filters.eq("_id", key)).limit(1)).compose(k -> {
       if (k == null) return dialogueOf(m.channelId(), m.from(), 0).compose(d -> append(d, m, inboundId));
-      return append(k.getString("dialogue"), m, inboundId).compose(d -> d != null ? Future.succeededFuture(d)
-          : dialogues.forget(inboundId).compose(v -> dialogueOf(m.channelId(), m.from(), 0)).compose(found -> append(found, m, inboundId)));
+      return taskGone(k).compose(gone -> {
+        if (gone) { // its task was deleted: the contact is new to the channel's tasks that run now
+          return Rx.done(keys.deleteOne(Filters.and(Filters.eq("_id", key), Filters.eq("dialogue", k.getString("dialogue")))))
+              .compose(v -> dialogueOf(m.channelId(), m.from(), 0)).compose(d -> append(d, m, inboundId));
+        }
+        return append(k.getString("dialogue"), m, inboundId).compose(d -> d != null ? Future.succeededFuture(d)
+            : dialogues.forget(inboundId).compose(v -> dialogueOf(m.channelId(), m.from(), 0))
+                .compose(found -> append(found, m, inboundId)));
+      });
     });
+  }
+
+  /** Whether the task of the dialogue {@code key} names was deleted (read by {@code _id}, kept for a moment). */
+  private Future<Boolean> taskGone(Document key) {
+    String task = key.getString("task");
+    return task == null ? Future.succeededFuture(false) : recentTasks.find(task).map(t -> t == null);
   }
 
   private Future<Dialogues.Stored> append(Document dialogue, IncomingMessage m, String inboundId) {
