@@ -139,7 +139,7 @@ public final class AiResponder extends VerticleBase {
       ChatContext context = Context.of(b.dialogue(), manager.result());
       BigDecimal worst = writer.worstCase(context);
       return reserve(b, worst, now(), 1).compose(verdict -> switch (verdict) {
-        case GRANTED -> write(writer, context, 1).transform(ar -> ar.succeeded() ? written(b, writer, worst, ar.result())
+        case GRANTED -> write(writer, context, 1, now()).transform(ar -> ar.succeeded() ? written(b, writer, worst, ar.result())
             : spend.settle(b.id(), b.reservation(), b.task().getString("_id"), charged(ar.cause()))
                 .compose(s -> handOver(b.dialogue(), "AI provider failed: " + ar.cause().getMessage())));
         case BUSY -> handOver(b.dialogue(), "the AI's earlier replies in this dialogue did not settle their spend in time");
@@ -182,8 +182,13 @@ public final class AiResponder extends VerticleBase {
     return lease.minus(deps.settings().longestAiReply()).dividedBy(2);
   }
 
-  /** One call, retried after timeouts, 429 (after its Retry-After) and 5xx with a doubling backoff. */
-  private Future<AiReply> write(ReplyWriter writer, ChatContext context, int attempt) {
+  /**
+   * One call, retried after timeouts, 429 (after its Retry-After) and 5xx with a doubling backoff. A wait
+   * the provider asks for that would take the reply past its longest time ({@code since}, the first call,
+   * plus {@link io.parley.config.ParleyConfig.Conversation#longestAiReply}, the time the burst's claim is
+   * sure to hold) ends the tries instead.
+   */
+  private Future<AiReply> write(ReplyWriter writer, ChatContext context, int attempt, Instant since) {
     long started = System.nanoTime();
     return writer.write(context).map(reply -> {
       metrics.reply(writer.provider(), Duration.ofNanos(System.nanoTime() - started), reply.promptTokens(),
@@ -196,8 +201,13 @@ public final class AiResponder extends VerticleBase {
       }
       Duration delay = f.retryAfter() != null ? f.retryAfter()
           : Duration.ofMillis(deps.settings().aiBackoffMillis() << Math.min(attempt - 1, 20));
+      Instant last = since.plus(deps.settings().longestAiReply()).minusSeconds(deps.settings().aiTimeoutSeconds());
+      if (now().plus(delay).isAfter(last)) {
+        return Future.failedFuture(new AiFailure(f.getMessage() + ", and asked to wait " + delay.toSeconds()
+            + " s: longer than a reply may take", false, null));
+      }
       Promise<AiReply> later = Promise.promise();
-      deps.scheduler().at(now().plus(delay), () -> write(writer, context, attempt + 1).onComplete(later));
+      deps.scheduler().at(now().plus(delay), () -> write(writer, context, attempt + 1, since).onComplete(later));
       return later.future();
     });
   }

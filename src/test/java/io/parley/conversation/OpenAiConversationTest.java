@@ -39,6 +39,7 @@ class OpenAiConversationTest {
       if (text.contains("#down")) FakeChatCompletions.error(req, 503, null);
       else if (text.contains("#flaky") && n == 1) FakeChatCompletions.error(req, 429, "7");
       else if (text.contains("#flaky") && n == 2) FakeChatCompletions.error(req, 500, null);
+      else if (text.contains("#patience")) FakeChatCompletions.error(req, 429, "3600");
       else if (text.contains("#empty")) FakeChatCompletions.cutOff(req, "", null, 100, 300);
       else if (text.contains("#cut")) FakeChatCompletions.cutOff(req, "Let me check that for you.", "{\"outcome\": \"succ", 100, 300);
       else if (text.contains("yes")) FakeChatCompletions.ok(req, "Wonderful, talk soon!", "success", 200, 20);
@@ -179,5 +180,18 @@ class OpenAiConversationTest {
     assertEquals("open", d.getString("state"));
     assertNull(d.getString("outcome"));
     assertEquals(0, new BigDecimal("0.00325").compareTo(((Decimal128) d.get("spend")).bigDecimalValue()), d.toJson());
+  }
+
+  /** A Retry-After longer than a reply may take (the burst's claim would run out meanwhile) is not waited for. */
+  @Test
+  void aRetryAfterLongerThanAReplyMayTakeHandsTheDialogueOver() {
+    rig.writeAndRoute("gpt-8", "hello #patience");
+    rig.scheduler.advance(Duration.ofSeconds(3));
+    Document d = Poll.until("the hand-over", Duration.ofSeconds(10), () -> rig.dialogue("gpt-8"),
+        x -> "human".equals(x.getString("state")));
+    assertEquals("AI provider failed: AI provider answered 429: " + new JsonObject().put("error", new JsonObject()
+        .put("message", "try later").put("type", "server_error")).encode() + ", and asked to wait 3600 s: longer than a reply"
+        + " may take", d.getString("stateReason"));
+    assertEquals(1, attempts.get("hello #patience").get());
   }
 }
