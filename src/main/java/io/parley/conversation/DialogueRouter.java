@@ -26,7 +26,9 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.bson.Document;
 import org.bson.types.Decimal128;
 import org.slf4j.Logger;
@@ -47,6 +49,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DialogueRouter extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(DialogueRouter.class);
+  /** How long an opened dialogue's manager is remembered for the contact's messages routed alongside its first one. */
+  private static final Duration OPENED_MEMORY = Duration.ofSeconds(10);
   private static final int MAX_KEY_RACES = 3;
 
   private final ConversationDeps deps;
@@ -65,6 +69,8 @@ public final class DialogueRouter extends VerticleBase {
   private TaskProgress progress;
   private MongoCollection<Document> audience;
   private MessageConsumer<JsonObject> consumer;
+  /** The managers of dialogues being opened, or opened a moment ago, by dialogue id (see {@link #manager}). */
+  private final Map<String, Future<String>> assigned = new HashMap<>();
 
   public DialogueRouter(ConversationDeps deps) {
     this.deps = deps;
@@ -226,9 +232,7 @@ public final class DialogueRouter extends VerticleBase {
   /** Opens the dialogue {@code id} (idempotent: a second call finds the first one's). */
   private Future<Document> open(String id, Document task, String channelId, String contact) {
     String taskId = task.getString("_id");
-    List<String> managers = task.getList("managers", String.class);
-    Future<String> manager = managers == null || managers.isEmpty() ? Future.succeededFuture(null)
-        : recorder.assignManager(taskId, managers, "least_loaded".equals(task.getString("managerAssignment")));
+    Future<String> manager = manager(id, task);
     Future<Document> entry = Rx.first(audience.find(Filters.eq("_id", BatchWriter.entryId(taskId, contact)))
         .projection(Projections.include("fields")).limit(1));
     Date now = Date.from(deps.clock().instant());
@@ -246,6 +250,27 @@ public final class DialogueRouter extends VerticleBase {
         return progress.update(taskId, Updates.inc("stats.dialogues", 1L)).map(dialogue);
       });
     });
+  }
+
+  /**
+   * The manager for the dialogue {@code id} being opened. A contact's first messages are routed side by
+   * side: the later ones find the key the first one wrote, may read the dialogue just before it is stored,
+   * and open it too; they are given the first one's manager, remembered for {@link #OPENED_MEMORY}, so the
+   * dialogue takes one manager's turn, not one per message.
+   */
+  private Future<String> manager(String id, Document task) {
+    Future<String> known = assigned.get(id);
+    if (known != null) return known;
+    List<String> managers = task.getList("managers", String.class);
+    if (managers == null || managers.isEmpty()) return Future.succeededFuture(null);
+    Future<String> chosen = recorder.assignManager(task.getString("_id"), managers,
+        "least_loaded".equals(task.getString("managerAssignment")));
+    assigned.put(id, chosen);
+    chosen.onComplete(ar -> {
+      if (ar.failed()) assigned.remove(id, chosen);
+      else vertx.setTimer(OPENED_MEMORY.toMillis(), t -> assigned.remove(id, chosen));
+    });
+    return chosen;
   }
 
   /**

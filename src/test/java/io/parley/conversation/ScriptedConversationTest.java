@@ -16,6 +16,10 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,6 +86,28 @@ class ScriptedConversationTest {
     rig.writeAndRoute("turn-1", "hi");
     rig.writeAndRoute("turn-2", "hi");
     assertNotEquals(rig.dialogue("turn-1").getString("manager"), rig.dialogue("turn-2").getString("manager"));
+  }
+
+  @Test
+  void aNewContactsSimultaneousFirstMessagesTakeOneManagersTurn() {
+    long before = managerTurn();
+    ExecutorService contact = Executors.newFixedThreadPool(16);
+    try {
+      List<CompletableFuture<Integer>> sent = IntStream.range(0, 16)
+          .mapToObj(i -> CompletableFuture.supplyAsync(() -> rig.write("rush-1", "hi " + i), contact)).toList();
+      sent.forEach(status -> assertEquals(200, status.join()));
+    } finally {
+      contact.shutdown();
+    }
+    rig.awaitRouted();
+    assertEquals(16, rig.messages(rig.dialogue("rush-1").getString("_id")).size());
+    assertEquals(before + 1, managerTurn(), "one dialogue opened: one turn taken");
+  }
+
+  private static long managerTurn() {
+    Document progress = rig.db.find(Collections.TASK_PROGRESS, task);
+    Number turn = progress == null ? null : progress.get("managerTurn", Number.class);
+    return turn == null ? 0 : turn.longValue();
   }
 
   @Test
