@@ -115,7 +115,7 @@ public final class DialogueRouter extends VerticleBase {
    */
   Future<Void> route(IncomingMessage m, boolean recovering) {
     String inboundId = Inbox.key(m.channelId(), m.platformMessageId());
-    return append(m, inboundId)
+    return append(m, inboundId, recovering)
         .compose(stored -> {
           if (stored != null && !stored.fresh() && !recovering) {
             log.debug("Message {} on channel {} was delivered again; it is stored once", m.platformMessageId(), m.channelId());
@@ -132,18 +132,18 @@ public final class DialogueRouter extends VerticleBase {
    * context), or null when no task answers the contact. The dialogue the key names is written to
    * directly; only if it is gone is the message taken back and the dialogue looked up (or opened) again.
    */
-  private Future<Dialogues.Stored> append(IncomingMessage m, String inboundId) {
+  private Future<Dialogues.Stored> append(IncomingMessage m, String inboundId, boolean recovering) {
     String key = DialogueRecorder.key(m.channelId(), m.from());
     return Rx.first(keys.find(Filters.eq("_id", key)).limit(1)).compose(k -> {
-      if (k == null) return dialogueOf(m.channelId(), m.from(), 0).compose(d -> append(d, m, inboundId));
+      if (k == null) return dialogueOf(m.channelId(), m.from(), 0).compose(d -> append(d, m, inboundId, recovering));
       return taskGone(k).compose(gone -> {
         if (gone) { // its task was deleted: the contact is new to the channel's tasks that run now
           return Rx.done(keys.deleteOne(Filters.and(Filters.eq("_id", key), Filters.eq("dialogue", k.getString("dialogue")))))
-              .compose(v -> dialogueOf(m.channelId(), m.from(), 0)).compose(d -> append(d, m, inboundId));
+              .compose(v -> dialogueOf(m.channelId(), m.from(), 0)).compose(d -> append(d, m, inboundId, recovering));
         }
-        return append(k.getString("dialogue"), m, inboundId).compose(d -> d != null ? Future.succeededFuture(d)
+        return append(k.getString("dialogue"), m, inboundId, recovering).compose(d -> d != null ? Future.succeededFuture(d)
             : dialogues.forget(inboundId).compose(v -> dialogueOf(m.channelId(), m.from(), 0))
-                .compose(found -> append(found, m, inboundId)));
+                .compose(found -> append(found, m, inboundId, recovering)));
       });
     });
   }
@@ -154,13 +154,13 @@ public final class DialogueRouter extends VerticleBase {
     return task == null ? Future.succeededFuture(false) : recentTasks.find(task).map(t -> t == null);
   }
 
-  private Future<Dialogues.Stored> append(Document dialogue, IncomingMessage m, String inboundId) {
-    return dialogue == null ? Future.succeededFuture(null) : append(dialogue.getString("_id"), m, inboundId);
+  private Future<Dialogues.Stored> append(Document dialogue, IncomingMessage m, String inboundId, boolean recovering) {
+    return dialogue == null ? Future.succeededFuture(null) : append(dialogue.getString("_id"), m, inboundId, recovering);
   }
 
-  private Future<Dialogues.Stored> append(String dialogueId, IncomingMessage m, String inboundId) {
+  private Future<Dialogues.Stored> append(String dialogueId, IncomingMessage m, String inboundId, boolean recovering) {
     return dialogues.appendIncoming(dialogueId, inboundId, m.text(), m.platformMessageId(), m.receivedAt(),
-        deps.clock().instant());
+        deps.clock().instant(), recovering);
   }
 
   private Future<Void> handle(Document dialogue, IncomingMessage m, String messageId) {

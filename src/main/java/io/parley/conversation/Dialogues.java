@@ -24,7 +24,8 @@ import org.bson.conversions.Bson;
 import org.bson.types.Decimal128;
 
 /**
- * Dialogues and their messages, read and written by {@code _id} only. A dialogue keeps its last few
+ * Dialogues and their messages, read and written by {@code _id} (only a recovery after a crash counts a
+ * dialogue's messages, {@link #appendIncoming}). A dialogue keeps its last few
  * messages in {@code recent} (the AI's context, so answering never scans {@code messages}), counts the
  * contact's messages in {@code inSeq}, the burst a responder took in {@code replyClaim} and how far they
  * were answered in {@code answeredSeq}.
@@ -86,17 +87,43 @@ final class Dialogues {
    * window counts from ({@code lastInAt}): a platform's clock is coarse (whole seconds) and its webhooks late.
    */
   Future<Stored> appendIncoming(String dialogueId, String messageId, String text, String platformId, Instant at,
-      Instant arrived) {
+      Instant arrived, boolean recovering) {
     Document message = message(messageId, dialogueId, "in", "contact", text, at).append("platformMessageId", platformId)
         .append("status", "received");
     return messageWrites.insert(message).compose(fresh -> {
-      if (!fresh) return find(dialogueId).map(d -> d == null ? null : new Stored(d, false));
-      List<Bson> changes = new ArrayList<>(List.of(Updates.inc("inSeq", 1L), Updates.set("lastInAt", Date.from(arrived)),
-          remember("contact", text)));
-      changes.addAll(DialogueActivity.changes(message)); // what the managers' list shows
-      return update(Filters.eq("_id", dialogueId), Updates.combine(changes), WITHOUT_CONTEXT)
+      if (!fresh) {
+        return find(dialogueId).compose(d -> d == null ? Future.succeededFuture(null)
+            : recovering ? uncounted(d, message, arrived) : Future.succeededFuture(new Stored(d, false)));
+      }
+      return update(Filters.eq("_id", dialogueId), counted(message, arrived, Updates.inc("inSeq", 1L)), WITHOUT_CONTEXT)
           .map(d -> d == null ? null : new Stored(d, true));
     });
+  }
+
+  /** The changes that count the contact's {@code message} in its dialogue; {@code seq} moves {@code inSeq} on. */
+  private Bson counted(Document message, Instant arrived, Bson seq) {
+    List<Bson> changes = new ArrayList<>(List.of(seq, Updates.set("lastInAt", Date.from(arrived)),
+        remember("contact", message.getString("text"))));
+    changes.addAll(DialogueActivity.changes(message)); // what the managers' list shows
+    return Updates.combine(changes);
+  }
+
+  /**
+   * A message found stored already when routing again after a crash: the crash may have come between storing
+   * it and counting it in the dialogue. The dialogue's contact messages are counted: if it holds more than
+   * {@code inSeq} says, the message is counted now (as fresh, so its burst is due). A message arriving at the
+   * same moment may make {@code inSeq} run one ahead of the count, which answers nothing twice.
+   */
+  private Future<Stored> uncounted(Document dialogue, Document message, Instant arrived) {
+    String id = dialogue.getString("_id");
+    return Rx.first(messages.countDocuments(Filters.and(Filters.eq("dialogue", id), Filters.eq("direction", "in"))))
+        .compose(n -> {
+          if (n <= seq(dialogue, "inSeq")) return Future.succeededFuture(new Stored(dialogue, false));
+          return update(Filters.and(Filters.eq("_id", id), Filters.lt("inSeq", n)),
+              counted(message, arrived, Updates.max("inSeq", n)), WITHOUT_CONTEXT)
+              .compose(d -> d != null ? Future.succeededFuture(new Stored(d, true))
+                  : find(id).map(now -> now == null ? null : new Stored(now, false)));
+        });
   }
 
   /** Removes a message stored by {@link #appendIncoming} for a dialogue that turned out not to exist. */

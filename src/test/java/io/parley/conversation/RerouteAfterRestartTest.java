@@ -3,15 +3,19 @@ package io.parley.conversation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.parley.channel.Inbox;
 import io.parley.store.Collections;
 import io.parley.support.TestParley;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.bson.Document;
+import org.bson.types.Decimal128;
 import org.junit.jupiter.api.Test;
 
 /** Messages stored but never routed (no router ran, or it died) are routed and answered at the next start. */
@@ -39,6 +43,37 @@ class RerouteAfterRestartTest {
       assertEquals("Back again, Ivan here.", after.awaitReplies("early-1", 1).get(0).getString("text"));
       io.parley.support.Poll.until("the reply to be stored", Duration.ofSeconds(10), () -> after.messages(d.getString("_id")),
           m -> m.size() == 3);
+    }
+  }
+
+  @Test
+  void aMessageStoredButNotCountedBeforeACrashIsCountedAndAnsweredAtStart() {
+    Path dir = TestParley.tempDir();
+    String dialogueId;
+    try (ConversationRig before = new ConversationRig(dir, Map.of(), true)) {
+      String ai = before.scripted(new JsonArray().add(ConversationRig.rule("price", "It is free.", null)), "Hello from Ivan.");
+      before.task("incoming", List.of(before.manager("Ivan", "")), ai, new JsonObject());
+      before.writeAndRoute("late-1", "hi");
+      dialogueId = before.dialogue("late-1").getString("_id");
+    }
+    try (ConversationRig crashed = new ConversationRig(dir, Map.of(), false)) {
+      // the router stored the second message in the dialogue and stopped before counting it there
+      assertEquals(200, crashed.write(crashed.channel, "late-1", "what is the price?", "p-2"));
+      crashed.db.insert(Collections.MESSAGES, new Document("_id", Inbox.key(crashed.channel, "p-2")).append("dialogue", dialogueId)
+          .append("direction", "in").append("author", "contact").append("text", "what is the price?")
+          .append("cost", new Decimal128(BigDecimal.ZERO)).append("createdAt", new Date()).append("platformMessageId", "p-2")
+          .append("status", "received"));
+    }
+    try (ConversationRig after = new ConversationRig(dir, Map.of(), true)) {
+      after.awaitRouted();
+      Document d = after.dialogue("late-1");
+      assertEquals(2L, d.get("inSeq", Number.class).longValue(), "the stored message is counted once");
+      assertEquals("what is the price?", d.get("lastMessage", Document.class).getString("text"));
+      after.scheduler.advance(Duration.ofSeconds(3));
+      assertEquals("It is free.", after.awaitReplies("late-1", 1).get(0).getString("text"), "the burst includes it");
+      io.parley.support.Poll.until("both messages answered", Duration.ofSeconds(10), () -> after.dialogue("late-1"),
+          now -> now.get("answeredSeq", Number.class).longValue() == 2);
+      assertEquals(3, after.messages(dialogueId).size(), "two from the contact, one answer");
     }
   }
 }
