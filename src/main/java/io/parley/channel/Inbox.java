@@ -48,11 +48,12 @@ public final class Inbox {
   }
 
   private static Document document(IncomingMessage m) {
-    return new Document("_id", key(m.channelId(), m.platformMessageId()))
+    Document doc = new Document("_id", key(m.channelId(), m.platformMessageId()))
         .append("channel", m.channelId())
         .append("from", m.from())
         .append("text", m.text())
         .append("platformId", m.platformMessageId())
         .append("receivedAt", Date.from(m.receivedAt()));
+    return m.reaction() ? doc.append("reaction", true) : doc;
   }
 }

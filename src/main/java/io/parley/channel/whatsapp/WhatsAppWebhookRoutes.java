@@ -110,7 +110,7 @@ public final class WhatsAppWebhookRoutes {
   }
 
   private Future<Boolean> received(String channelId, WebhookEvents.Inbound m) {
-    IncomingMessage message = new IncomingMessage(channelId, m.from(), m.text(), m.id(), m.at());
+    IncomingMessage message = new IncomingMessage(channelId, m.from(), m.text(), m.id(), m.at(), "reaction".equals(m.type()));
     Document details = new Document("type", m.type());
     if (m.profileName() != null) details.append("profileName", m.profileName());
     return contacts.incoming(channelId, m.from(), m.at()).compose(v -> inbox.accept(message, details));

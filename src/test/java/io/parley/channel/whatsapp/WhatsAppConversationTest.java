@@ -100,6 +100,57 @@ class WhatsAppConversationTest {
     }
   }
 
+  /**
+   * A reaction (an emoji on one of our messages) is stored and shown, and read with the contact's next
+   * message, but is not answered by itself: a thumbs-up to "Hello!" gets no second "Hello!".
+   */
+  @Test
+  void aReactionIsKeptButNotAnsweredOnItsOwn() {
+    try (WhatsAppRig rig = new WhatsAppRig(NOW, Map.of("conversation.burstWindowMillis", "0"))) {
+      String channel = rig.channel(new JsonObject());
+      String ai = created(rig, "/api/ai-profiles", new JsonObject().put("name", "Bot").put("provider", "scripted")
+          .put("scripted", new JsonObject().put("rules", new JsonArray()
+                  .add(new JsonObject().put("pattern", "price").put("reply", "It is free.")))
+              .put("fallback", "Hello!")));
+      String task = created(rig, "/api/tasks", new JsonObject().put("name", "number inbox").put("type", "whatsapp")
+          .put("format", "incoming").put("channels", new JsonArray().add(channel))
+          .put("managers", new JsonArray().add(created(rig, "/api/managers", new JsonObject().put("name", "Lena"))))
+          .put("ai", ai).put("spendLimitPerDialogue", "1"));
+      assertEquals(200, rig.http.post("/api/tasks/" + task + "/start", TestParley.ADMIN, null).status());
+      MetaWebhooks meta = rig.webhooks(channel);
+
+      assertEquals(200, meta.post(MetaWebhooks.text("16315551185", "wamid.r-1", "Hi", NOW)).status());
+      String hello = Poll.until("the first reply", Duration.ofSeconds(20), () -> sent(rig), r -> r.size() == 1).get(0)
+          .body().getJsonObject("text").getString("body");
+      assertEquals("Hello!", hello);
+      Document d = Poll.until("the reply to be recorded", Duration.ofSeconds(10), () -> dialogues(rig, task),
+          all -> all.size() == 1 && all.get(0).get("answeredSeq", Number.class).longValue() == 1).get(0);
+      String replied = rig.db.find(Collections.DIALOGUES, d.getString("_id")).get("lastMessage", Document.class).getString("id");
+      String wamid = rig.db.find(Collections.MESSAGES, replied).getString("platformMessageId");
+
+      assertEquals(200, meta.post(MetaWebhooks.message("16315551185", "wamid.r-2", "reaction",
+          new JsonObject().put("message_id", wamid).put("emoji", "\uD83D\uDC4D"), NOW.plusSeconds(5))).status());
+      Document after = Poll.until("the reaction to be stored", Duration.ofSeconds(10), () -> dialogues(rig, task).get(0),
+          dialogue -> "[reaction] \uD83D\uDC4D".equals(dialogue.get("lastMessage", Document.class).getString("text")));
+      assertEquals(1L, after.get("inSeq", Number.class).longValue(), "a reaction is no message to answer");
+      assertEquals(200, meta.post(MetaWebhooks.text("16315551185", "wamid.r-3", "what is the price?", NOW.plusSeconds(9))).status());
+      List<FakeGraph.Request> replies = Poll.until("the second reply", Duration.ofSeconds(20), () -> sent(rig), r -> r.size() == 2);
+      assertEquals("It is free.", replies.get(1).body().getJsonObject("text").getString("body"));
+      Poll.until("the second reply to be recorded", Duration.ofSeconds(10), () -> dialogues(rig, task).get(0),
+          dialogue -> dialogue.get("answeredSeq", Number.class).longValue() == 2);
+      assertEquals(2, sent(rig).size(), "two answers: to the greeting, and to the question");
+
+      JsonArray messages = rig.http.get("/api/dialogues/" + d.getString("_id"), TestParley.ADMIN).json().getJsonArray("messages");
+      assertEquals(5, messages.size());
+      assertEquals(List.of("[reaction] \uD83D\uDC4D"), messages.stream().map(m -> (JsonObject) m)
+          .filter(m -> m.getBoolean("reaction")).map(m -> m.getString("text")).toList(), "the reaction, marked as one");
+    }
+  }
+
+  private static List<Document> dialogues(WhatsAppRig rig, String task) {
+    return Fixtures.all(rig.parley.parley().app().store().collection(Collections.DIALOGUES).find(new Document("task", task)));
+  }
+
   private static List<FakeGraph.Request> sent(WhatsAppRig rig) {
     return rig.graph.requests().stream().filter(r -> r.path().endsWith("/messages")).toList();
   }
