@@ -79,13 +79,7 @@ class WhatsAppConversationTest {
   void aLateWebhookStillWaitsTheBurstWindowForTheNextMessage() throws InterruptedException {
     try (WhatsAppRig rig = new WhatsAppRig(NOW, Map.of())) { // the default window, 3 s
       String channel = rig.channel(new JsonObject());
-      String ai = created(rig, "/api/ai-profiles", new JsonObject().put("name", "Bot").put("provider", "scripted")
-          .put("scripted", new JsonObject().put("rules", new JsonArray()).put("fallback", "Hello!")));
-      String task = created(rig, "/api/tasks", new JsonObject().put("name", "number inbox").put("type", "whatsapp")
-          .put("format", "incoming").put("channels", new JsonArray().add(channel))
-          .put("managers", new JsonArray().add(created(rig, "/api/managers", new JsonObject().put("name", "Lena"))))
-          .put("ai", ai).put("spendLimitPerDialogue", "1"));
-      assertEquals(200, rig.http.post("/api/tasks/" + task + "/start", TestParley.ADMIN, null).status());
+      String task = inbox(rig, channel, new JsonArray());
       MetaWebhooks meta = rig.webhooks(channel);
 
       assertEquals(200, meta.post(MetaWebhooks.text("16315551183", "wamid.late-1", "Hi", NOW.minusSeconds(3))).status());
@@ -108,15 +102,7 @@ class WhatsAppConversationTest {
   void aReactionIsKeptButNotAnsweredOnItsOwn() {
     try (WhatsAppRig rig = new WhatsAppRig(NOW, Map.of("conversation.burstWindowMillis", "0"))) {
       String channel = rig.channel(new JsonObject());
-      String ai = created(rig, "/api/ai-profiles", new JsonObject().put("name", "Bot").put("provider", "scripted")
-          .put("scripted", new JsonObject().put("rules", new JsonArray()
-                  .add(new JsonObject().put("pattern", "price").put("reply", "It is free.")))
-              .put("fallback", "Hello!")));
-      String task = created(rig, "/api/tasks", new JsonObject().put("name", "number inbox").put("type", "whatsapp")
-          .put("format", "incoming").put("channels", new JsonArray().add(channel))
-          .put("managers", new JsonArray().add(created(rig, "/api/managers", new JsonObject().put("name", "Lena"))))
-          .put("ai", ai).put("spendLimitPerDialogue", "1"));
-      assertEquals(200, rig.http.post("/api/tasks/" + task + "/start", TestParley.ADMIN, null).status());
+      String task = inbox(rig, channel, new JsonArray().add(new JsonObject().put("pattern", "price").put("reply", "It is free.")));
       MetaWebhooks meta = rig.webhooks(channel);
 
       assertEquals(200, meta.post(MetaWebhooks.text("16315551185", "wamid.r-1", "Hi", NOW)).status());
@@ -145,6 +131,18 @@ class WhatsAppConversationTest {
       assertEquals(List.of("[reaction] \uD83D\uDC4D"), messages.stream().map(m -> (JsonObject) m)
           .filter(m -> m.getBoolean("reaction")).map(m -> m.getString("text")).toList(), "the reaction, marked as one");
     }
+  }
+
+  /** A running incoming task on {@code channel}, manager Lena, answered by scripted {@code rules} or "Hello!". */
+  private static String inbox(WhatsAppRig rig, String channel, JsonArray rules) {
+    String ai = created(rig, "/api/ai-profiles", new JsonObject().put("name", "Bot").put("provider", "scripted")
+        .put("scripted", new JsonObject().put("rules", rules).put("fallback", "Hello!")));
+    String task = created(rig, "/api/tasks", new JsonObject().put("name", "number inbox").put("type", "whatsapp")
+        .put("format", "incoming").put("channels", new JsonArray().add(channel))
+        .put("managers", new JsonArray().add(created(rig, "/api/managers", new JsonObject().put("name", "Lena"))))
+        .put("ai", ai).put("spendLimitPerDialogue", "1"));
+    assertEquals(200, rig.http.post("/api/tasks/" + task + "/start", TestParley.ADMIN, null).status());
+    return task;
   }
 
   private static List<Document> dialogues(WhatsAppRig rig, String task) {
