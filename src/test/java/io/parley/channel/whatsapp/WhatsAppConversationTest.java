@@ -3,9 +3,14 @@ package io.parley.channel.whatsapp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.parley.App;
+import io.parley.config.ParleyConfig;
+import io.parley.conversation.ConversationDeps;
+import io.parley.conversation.Conversations;
 import io.parley.store.Collections;
 import io.parley.support.Fixtures;
 import io.parley.support.Poll;
+import io.parley.support.StepScheduler;
 import io.parley.support.TestParley;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -73,22 +78,29 @@ class WhatsAppConversationTest {
 
   /**
    * The burst window counts from when Parley got each message, not from Meta's timestamp: a webhook that
-   * comes late (here 3 s, the whole window) does not make its message due at once, alone.
+   * comes late (here 3 s, the whole window) does not make its message due at once, alone. The responders
+   * run on a step scheduler, so what is due when is read from it, and nothing runs until the clock moves.
    */
   @Test
-  void aLateWebhookStillWaitsTheBurstWindowForTheNextMessage() throws InterruptedException {
-    try (WhatsAppRig rig = new WhatsAppRig(NOW, Map.of())) { // the default window, 3 s
+  void aLateWebhookStillWaitsTheBurstWindowForTheNextMessage() {
+    try (WhatsAppRig rig = new WhatsAppRig(NOW, Map.of("conversation.enabled", "false"))) {
+      StepScheduler scheduler = new StepScheduler(rig.clock);
+      ParleyConfig.Conversation settings = ParleyConfig.withOverrides(Map.of("conversation.enabled", "true")).conversation();
+      App app = rig.parley.parley().app();
+      WhatsAppRig.await(Conversations.deploy(app.vertx(), new ConversationDeps(app.store(), rig.clock, scheduler,
+          app.registry(), settings))); // the default window, 3 s
       String channel = rig.channel(new JsonObject());
       String task = inbox(rig, channel, new JsonArray());
       MetaWebhooks meta = rig.webhooks(channel);
 
       assertEquals(200, meta.post(MetaWebhooks.text("16315551183", "wamid.late-1", "Hi", NOW.minusSeconds(3))).status());
-      Thread.sleep(1000); // (the clock stands; the scheduler's timers run in real time)
-      assertEquals(0, sent(rig).size(), "the first message waits for the window to pass");
+      Poll.until("the first message's reply to be scheduled", Duration.ofSeconds(10), scheduler::size, n -> n == 1);
+      assertEquals(NOW.plusSeconds(3), scheduler.next(), "due a window after Parley got it, not at once");
       assertEquals(200, meta.post(MetaWebhooks.text("16315551183", "wamid.late-2", "are you there?", NOW)).status());
-      Document d = Poll.until("the burst to be answered", Duration.ofSeconds(20), () -> Fixtures.all(rig.parley.parley().app()
-          .store().collection(Collections.DIALOGUES).find(new Document("task", task))), all -> all.size() == 1
-          && all.get(0).get("answeredSeq", Number.class).longValue() == 2).get(0);
+      Poll.until("the second message's reply to be scheduled", Duration.ofSeconds(10), scheduler::size, n -> n == 2);
+      scheduler.advance(Duration.ofSeconds(3));
+      Document d = Poll.until("the burst to be answered", Duration.ofSeconds(20), () -> dialogues(rig, task),
+          all -> all.size() == 1 && all.get(0).get("answeredSeq", Number.class).longValue() == 2).get(0);
       assertEquals(2L, d.get("inSeq", Number.class).longValue());
       assertEquals(1, sent(rig).size(), "one answer to both");
     }
