@@ -230,7 +230,7 @@ public final class AiResponder extends VerticleBase {
       Future<Document> sent = reply.text() == null ? dialogues.answered(b.id(), b.seq())
           : sender.send(b.dialogue(), reply.text(), "ai", "reply", reply.cost(), b.seq()).map(ReplySender.Sent::dialogue);
       return sent
-          .compose(d -> reply.outcome() == null ? Future.succeededFuture(d) : outcome(d, reply.outcome(), b.task()))
+          .compose(d -> reply.outcome() == null ? Future.succeededFuture(d) : outcome(d, reply.outcome(), b.task(), writer))
           .compose(d -> d != null && Dialogues.OPEN.equals(d.getString("state")) && spent.compareTo(SpendCap.limit(b.task())) >= 0
               ? block(d, SPEND_CAP_REACHED) : Future.succeededFuture());
     });
@@ -248,13 +248,14 @@ public final class AiResponder extends VerticleBase {
   }
 
   /** Records the AI's outcome, unless a manager took the dialogue over or closed it meanwhile: theirs stands. */
-  private Future<Document> outcome(Document d, String outcome, Document task) {
+  private Future<Document> outcome(Document d, String outcome, Document task, ReplyWriter writer) {
     boolean close = task.getBoolean("closeOnOutcome", true);
     List<String> automatic = List.of(Dialogues.OPEN, Dialogues.BLOCKED);
     return dialogues.outcome(d.getString("_id"), outcome, "ai", close, now(), automatic).map(after -> {
       if (after == null) {
         log.info("Dialogue {}: the AI's outcome {} is not recorded: the dialogue was taken over or closed", d.getString("_id"),
             outcome);
+        metrics.overruled(writer.provider(), outcome);
         return null;
       }
       if (close) events.state(after);

@@ -15,6 +15,7 @@ final class ConversationMetrics {
   static final String REPLIES = "parley.ai.replies";
   static final String FAILURES = "parley.ai.failures";
   static final String DROPPED = "parley.ai.dropped";
+  static final String OVERRULED = "parley.ai.outcomes.overruled";
   static final String LATENCY = "parley.ai.latency";
   static final String TOKENS = "parley.ai.tokens";
   static final String SPEND = "parley.ai.spend";
@@ -55,6 +56,12 @@ final class ConversationMetrics {
   void dropped(String provider, String state) {
     Counter.builder(DROPPED).description("AI replies not sent: the dialogue was taken over or closed meanwhile")
         .tag("provider", provider).tag("state", state).register(registry).increment();
+  }
+
+  /** An outcome the AI declared, not recorded: a manager took the dialogue over or closed it meanwhile. */
+  void overruled(String provider, String outcome) {
+    Counter.builder(OVERRULED).description("Outcomes the AI declared after a manager took the dialogue over or closed it")
+        .tag("provider", provider).tag("outcome", outcome).register(registry).increment();
   }
 
   /** {@code cause}: {@code spend_cap} or {@code channel_held}. */
