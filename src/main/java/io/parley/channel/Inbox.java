@@ -54,6 +54,6 @@ public final class Inbox {
         .append("text", m.text())
         .append("platformId", m.platformMessageId())
         .append("receivedAt", Date.from(m.receivedAt()));
-    return m.reaction() ? doc.append("reaction", true) : doc;
+    return m.kind() != null ? doc.append("kind", m.kind()) : doc;
   }
 }

@@ -6,16 +6,20 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * A message a contact sent to one of our channels, as every channel hands it to Parley. It travels on the
- * event bus as JSON ({@link #toJson()}), with {@code receivedAt} as an ISO-8601 instant. A {@code reaction}
- * (an emoji the contact put on an earlier message, or took off it; its text reads {@code [reaction] 👍}) is
- * stored and shown like any message and joins the AI's context, but is never answered on its own.
+ * event bus as JSON ({@link #toJson()}), with {@code receivedAt} as an ISO-8601 instant. {@code kind} is
+ * null for what the contact wrote; {@link #REACTION} for an emoji they put on an earlier message, or took off
+ * it (its text reads {@code [reaction] 👍}); {@link #SYSTEM} for the platform's notice about the contact
+ * (WhatsApp: they changed their number). Those are stored and shown like any message and join the AI's
+ * context, but are never answered on their own.
  */
 public record IncomingMessage(String channelId, String from, String text, String platformMessageId,
-    Instant receivedAt, boolean reaction) {
+    Instant receivedAt, String kind) {
+  public static final String REACTION = "reaction";
+  public static final String SYSTEM = "system";
 
-  /** A message that is not a reaction. */
+  /** What the contact wrote. */
   public IncomingMessage(String channelId, String from, String text, String platformMessageId, Instant receivedAt) {
-    this(channelId, from, text, platformMessageId, receivedAt, false);
+    this(channelId, from, text, platformMessageId, receivedAt, null);
   }
 
   public IncomingMessage {
@@ -30,12 +34,17 @@ public record IncomingMessage(String channelId, String from, String text, String
         .put("text", text)
         .put("platformMessageId", platformMessageId)
         .put("receivedAt", receivedAt.toString());
-    return reaction ? json.put("reaction", true) : json;
+    return kind != null ? json.put("kind", kind) : json;
+  }
+
+  /** Whether a reply may be due for it: the contact wrote it (not a reaction, not a notice). */
+  public boolean answerable() {
+    return kind == null;
   }
 
   public static IncomingMessage fromJson(JsonObject json) {
     return new IncomingMessage(json.getString("channelId"), json.getString("from"), json.getString("text"),
         json.getString("platformMessageId"), Instant.parse(json.getString("receivedAt")),
-        json.getBoolean("reaction", false));
+        json.getString("kind"));
   }
 }

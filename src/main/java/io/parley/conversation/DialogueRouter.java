@@ -164,13 +164,13 @@ public final class DialogueRouter extends VerticleBase {
 
   private Future<Void> handle(Document dialogue, IncomingMessage m, String messageId) {
     if (dialogue != null) events.message(dialogue, messageId, "in");
-    if (!m.reaction() && stopWords.matches(m.text())) return optOut.apply(dialogue, m.channelId(), m.from());
+    if (m.answerable() && stopWords.matches(m.text())) return optOut.apply(dialogue, m.channelId(), m.from());
     if (dialogue == null) {
       metrics.unanswerable(m.channelId());
       log.info("{} wrote to channel {}, which no running incoming task answers; the message is not kept", m.from(),
           m.channelId());
     }
-    if (dialogue != null && !m.reaction() && Dialogues.OPEN.equals(dialogue.getString("state"))) replyDue(dialogue);
+    if (dialogue != null && m.answerable() && Dialogues.OPEN.equals(dialogue.getString("state"))) replyDue(dialogue);
     return Future.succeededFuture();
   }
 
@@ -283,7 +283,7 @@ public final class DialogueRouter extends VerticleBase {
           Future<Void> done = Future.succeededFuture();
           for (Document doc : unrouted) {
             IncomingMessage m = new IncomingMessage(doc.getString("channel"), doc.getString("from"), doc.getString("text"),
-                doc.getString("platformId"), doc.getDate("receivedAt").toInstant(), doc.getBoolean("reaction", false));
+                doc.getString("platformId"), doc.getDate("receivedAt").toInstant(), doc.getString("kind"));
             done = done.compose(v -> route(m, true));
           }
           if (!unrouted.isEmpty()) log.info("Routed {} messages left unrouted by the last run", unrouted.size());

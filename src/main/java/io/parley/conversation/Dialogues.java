@@ -36,8 +36,6 @@ final class Dialogues {
   static final String HUMAN = "human";
   static final String BLOCKED = "blocked";
   static final String CLOSED = "closed";
-  /** The {@code kind} of a contact's message that is a reaction to an earlier one. */
-  static final String REACTION = "reaction";
 
   /** A dialogue as writes return it: all but the AI's context and the merge fields, which only answering reads. */
   private static final Bson WITHOUT_CONTEXT = Projections.exclude("recent", "fields");
@@ -87,21 +85,21 @@ final class Dialogues {
    * such dialogue (the message is then stored under a missing dialogue: {@link #forget} it). Stored before:
    * the dialogue as it is, the message not counted again. The message's {@code createdAt} is when the
    * contact sent it (the platform's time); {@code arrived} when Parley got it, which the burst window counts
-   * from ({@code lastInAt}): a platform's clock is coarse (whole seconds) and its webhooks late. A reaction
-   * ({@code kind: reaction}) is recorded like a message — the managers' list, the AI's context — but not
-   * counted in {@code inSeq}: it makes no burst and no reply is due for it.
+   * from ({@code lastInAt}): a platform's clock is coarse (whole seconds) and its webhooks late. A reaction or
+   * a notice ({@code kind}, {@link IncomingMessage#answerable}) is recorded like a message — the managers'
+   * list, the AI's context — but not counted in {@code inSeq}: it makes no burst and no reply is due for it.
    */
   Future<Stored> appendIncoming(String dialogueId, String messageId, IncomingMessage m, Instant arrived,
       boolean recovering) {
     Document message = message(messageId, dialogueId, "in", "contact", m.text(), m.receivedAt())
         .append("platformMessageId", m.platformMessageId()).append("status", "received");
-    if (m.reaction()) message.append("kind", REACTION);
+    if (m.kind() != null) message.append("kind", m.kind());
     return messageWrites.insert(message).compose(fresh -> {
       if (!fresh) {
         return find(dialogueId).compose(d -> d == null ? Future.succeededFuture(null)
-            : recovering && !m.reaction() ? uncounted(d, message, arrived) : Future.succeededFuture(new Stored(d, false)));
+            : recovering && m.answerable() ? uncounted(d, message, arrived) : Future.succeededFuture(new Stored(d, false)));
       }
-      Bson changes = m.reaction() ? recorded(message) : counted(message, arrived, Updates.inc("inSeq", 1L));
+      Bson changes = !m.answerable() ? recorded(message) : counted(message, arrived, Updates.inc("inSeq", 1L));
       return update(Filters.eq("_id", dialogueId), changes, WITHOUT_CONTEXT).map(d -> d == null ? null : new Stored(d, true));
     });
   }
@@ -120,14 +118,14 @@ final class Dialogues {
 
   /**
    * A message found stored already when routing again after a crash: the crash may have come between storing
-   * it and counting it in the dialogue. The dialogue's contact messages (reactions aside) are counted: if it
+   * it and counting it in the dialogue. The dialogue's contact messages (reactions and notices aside) are counted: if it
    * holds more than {@code inSeq} says, the message is counted now (as fresh, so its burst is due). A message
    * arriving at the same moment may make {@code inSeq} run one ahead of the count, which answers nothing twice.
    */
   private Future<Stored> uncounted(Document dialogue, Document message, Instant arrived) {
     String id = dialogue.getString("_id");
     return Rx.first(messages.countDocuments(Filters.and(Filters.eq("dialogue", id), Filters.eq("direction", "in"),
-            Filters.ne("kind", REACTION))))
+            Filters.eq("kind", null))))
         .compose(n -> {
           if (n <= seq(dialogue, "inSeq")) return Future.succeededFuture(new Stored(dialogue, false));
           return update(Filters.and(Filters.eq("_id", id), Filters.lt("inSeq", n)),

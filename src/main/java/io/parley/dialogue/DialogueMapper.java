@@ -44,7 +44,7 @@ final class DialogueMapper {
         .put("author", m.getString("author"))
         .put("operator", m.getString("operator"))
         .put("text", m.getString("text"))
-        .put("reaction", "reaction".equals(m.getString("kind")))
+        .put("kind", m.getString("kind"))
         .put("status", "sending".equals(m.getString("status")) ? "pending" : m.getString("status"))
         .put("reason", m.getString("reason") != null ? m.getString("reason") : m.getString("failure")) // older records named it failure
         .put("channelMessageId", m.getString("platformMessageId"))

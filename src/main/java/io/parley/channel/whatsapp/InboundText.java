@@ -5,7 +5,9 @@ import io.vertx.core.json.JsonObject;
 /**
  * How a contact's WhatsApp message reads in Parley, which keeps text: a text message is its body; a
  * tapped button or list choice is the words on it; media is {@code [image]}, {@code [audio]} ... followed
- * by the caption if any; a location is {@code [location] lat,long name}; anything else is {@code [type]}.
+ * by the caption if any; a location is {@code [location] lat,long name}; a reaction {@code [reaction]} and
+ * its emoji; Meta's notice about the contact (a changed number) {@code [system]} and its words; anything
+ * else is {@code [type]}.
  * The type itself is kept next to the message (inbound {@code type}).
  */
 final class InboundText {
@@ -20,6 +22,7 @@ final class InboundText {
       case "image", "video", "document", "audio", "sticker" -> tagged(type, WebhookEvents.string(part, "caption"));
       case "location" -> tagged(type, location(part));
       case "reaction" -> tagged(type, WebhookEvents.string(part, "emoji"));
+      case "system" -> tagged(type, WebhookEvents.string(part, "body"));
       default -> "[" + type + "]";
     };
   }

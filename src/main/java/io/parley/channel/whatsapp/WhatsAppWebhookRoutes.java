@@ -110,7 +110,11 @@ public final class WhatsAppWebhookRoutes {
   }
 
   private Future<Boolean> received(String channelId, WebhookEvents.Inbound m) {
-    IncomingMessage message = new IncomingMessage(channelId, m.from(), m.text(), m.id(), m.at(), "reaction".equals(m.type()));
+    String kind = switch (m.type()) {
+      case IncomingMessage.REACTION, IncomingMessage.SYSTEM -> m.type();
+      default -> null;
+    };
+    IncomingMessage message = new IncomingMessage(channelId, m.from(), m.text(), m.id(), m.at(), kind);
     Document details = new Document("type", m.type());
     if (m.profileName() != null) details.append("profileName", m.profileName());
     return contacts.incoming(channelId, m.from(), m.at()).compose(v -> inbox.accept(message, details));

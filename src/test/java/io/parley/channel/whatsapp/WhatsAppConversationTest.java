@@ -107,11 +107,12 @@ class WhatsAppConversationTest {
   }
 
   /**
-   * A reaction (an emoji on one of our messages) is stored and shown, and read with the contact's next
-   * message, but is not answered by itself: a thumbs-up to "Hello!" gets no second "Hello!".
+   * A reaction (an emoji on one of our messages) and Meta's notice about the contact (a changed number) are
+   * stored and shown, and read with the contact's next message, but are not answered by themselves: a
+   * thumbs-up to "Hello!" gets no second "Hello!".
    */
   @Test
-  void aReactionIsKeptButNotAnsweredOnItsOwn() {
+  void aReactionOrANoticeIsKeptButNotAnsweredOnItsOwn() {
     try (WhatsAppRig rig = new WhatsAppRig(NOW, Map.of("conversation.burstWindowMillis", "0"))) {
       String channel = rig.channel(new JsonObject());
       String task = inbox(rig, channel, new JsonArray().add(new JsonObject().put("pattern", "price").put("reply", "It is free.")));
@@ -131,6 +132,12 @@ class WhatsAppConversationTest {
       Document after = Poll.until("the reaction to be stored", Duration.ofSeconds(10), () -> dialogues(rig, task).get(0),
           dialogue -> "[reaction] \uD83D\uDC4D".equals(dialogue.get("lastMessage", Document.class).getString("text")));
       assertEquals(1L, after.get("inSeq", Number.class).longValue(), "a reaction is no message to answer");
+      String notice = "Kerry changed their phone number to a new number";
+      assertEquals(200, meta.post(MetaWebhooks.message("16315551185", "wamid.r-n", "system", new JsonObject().put("body", notice)
+          .put("new_wa_id", "16315551199").put("type", "user_changed_number"), NOW.plusSeconds(6))).status());
+      after = Poll.until("the notice to be stored", Duration.ofSeconds(10), () -> dialogues(rig, task).get(0),
+          dialogue -> ("[system] " + notice).equals(dialogue.get("lastMessage", Document.class).getString("text")));
+      assertEquals(1L, after.get("inSeq", Number.class).longValue(), "nor is Meta's notice");
       assertEquals(200, meta.post(MetaWebhooks.text("16315551185", "wamid.r-3", "what is the price?", NOW.plusSeconds(9))).status());
       List<FakeGraph.Request> replies = Poll.until("the second reply", Duration.ofSeconds(20), () -> sent(rig), r -> r.size() == 2);
       assertEquals("It is free.", replies.get(1).body().getJsonObject("text").getString("body"));
@@ -139,9 +146,10 @@ class WhatsAppConversationTest {
       assertEquals(2, sent(rig).size(), "two answers: to the greeting, and to the question");
 
       JsonArray messages = rig.http.get("/api/dialogues/" + d.getString("_id"), TestParley.ADMIN).json().getJsonArray("messages");
-      assertEquals(5, messages.size());
-      assertEquals(List.of("[reaction] \uD83D\uDC4D"), messages.stream().map(m -> (JsonObject) m)
-          .filter(m -> m.getBoolean("reaction")).map(m -> m.getString("text")).toList(), "the reaction, marked as one");
+      assertEquals(6, messages.size());
+      assertEquals(List.of("reaction [reaction] \uD83D\uDC4D", "system [system] " + notice), messages.stream()
+          .map(m -> (JsonObject) m).filter(m -> m.getString("kind") != null)
+          .map(m -> m.getString("kind") + " " + m.getString("text")).toList(), "each marked with its kind");
     }
   }
 
