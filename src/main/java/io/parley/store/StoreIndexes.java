@@ -20,7 +20,8 @@ public final class StoreIndexes {
         .compose(v -> create(store, Collections.TASKS, Indexes.ascending("channels", "status"), false))
         .compose(v -> create(store, Collections.DIALOGUES, Indexes.ascending("task", "manager", "state"), false))
         .compose(v -> create(store, Collections.TOKENS, Indexes.ascending("id"), true))
-        .compose(v -> create(store, Collections.MESSAGES, Indexes.ascending("dialogue", "createdAt"), false))
+        // a dialogue's history in the order it is shown (earlier versions made {dialogue, createdAt}, which this covers)
+        .compose(v -> create(store, Collections.MESSAGES, Indexes.ascending("dialogue", "createdAt", "_id"), false))
         .compose(v -> create(store, Collections.DELIVERIES, Indexes.descending("integration", "order"), false))
         .compose(v -> create(store, Collections.DELIVERIES, Indexes.descending("integration", "status", "order"), false))
         .compose(v -> create(store, Collections.DELIVERIES, Indexes.descending("integration", "event", "order"), false))
@@ -31,8 +32,8 @@ public final class StoreIndexes {
 
   /**
    * Dialogues: the managers' list (newest activity first, by manager, state or task, or all of them), the
-   * least-loaded manager's count, the watch's two rounds (takeovers waiting for a manager, outreach nobody
-   * answered) and a dialogue's history in the order it is shown.
+   * least-loaded manager's count and the watch's two rounds (takeovers waiting for a manager, outreach
+   * nobody answered).
    */
   private static Future<Void> dialogues(Store store) {
     String d = Collections.DIALOGUES;
@@ -42,9 +43,7 @@ public final class StoreIndexes {
         .compose(v -> create(store, d, Indexes.compoundIndex(Indexes.ascending("task"), Indexes.descending("lastMessageAt", "_id")), false))
         .compose(v -> create(store, d, Indexes.descending("lastMessageAt", "_id"), false))
         .compose(v -> create(store, d, Indexes.ascending("state", "awaitingManagerSince"), false))
-        .compose(v -> create(store, d, Indexes.ascending("state", "origin", "lastIncomingAt", "createdAt"), false))
-        .compose(v -> create(store, Collections.MESSAGES, Indexes.ascending("dialogue", "createdAt", "_id"), false))
-        .compose(v -> create(store, Collections.MANAGER_TASKS, Indexes.ascending("isComplete", "allDay", "due", "_id"), false));
+        .compose(v -> create(store, d, Indexes.ascending("state", "origin", "lastIncomingAt", "createdAt"), false));
   }
 
   /** Follow-up tasks: date order reads one range of (allDay, due) per kind of date, per manager or overall. */
@@ -52,6 +51,7 @@ public final class StoreIndexes {
     String tasks = Collections.MANAGER_TASKS;
     return create(store, tasks, Indexes.ascending("assignedTo", "isComplete", "allDay", "due", "_id"), false)
         .compose(v -> create(store, tasks, Indexes.ascending("allDay", "due", "_id"), false))
+        .compose(v -> create(store, tasks, Indexes.ascending("isComplete", "allDay", "due", "_id"), false))
         .compose(v -> create(store, tasks, Indexes.ascending("assignedTo", "createdAt", "_id"), false))
         .compose(v -> create(store, tasks, Indexes.ascending("createdAt", "_id"), false))
         .compose(v -> create(store, tasks, Indexes.ascending("dialogue"), false))
