@@ -21,7 +21,6 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.List;
 import org.bson.Document;
 import org.bson.types.Decimal128;
 import org.slf4j.Logger;
@@ -225,7 +224,7 @@ public final class AiResponder extends VerticleBase {
         : writer.instant() ? Future.succeededFuture(b.dialogue()) : dialogues.find(b.id());
     return settled.compose(after -> {
       String state = after == null ? GONE : after.getString("state");
-      if (!Dialogues.OPEN.equals(state) && !Dialogues.BLOCKED.equals(state)) return dropped(b, writer, reply, state);
+      if (!Dialogues.automatic(state)) return dropped(b, writer, reply, state);
       BigDecimal spent = SpendCap.spend(after);
       Future<Document> sent = reply.text() == null ? dialogues.answered(b.id(), b.seq())
           : sender.send(b.dialogue(), reply.text(), "ai", "reply", reply.cost(), b.seq()).map(ReplySender.Sent::dialogue);
@@ -250,8 +249,7 @@ public final class AiResponder extends VerticleBase {
   /** Records the AI's outcome, unless a manager took the dialogue over or closed it meanwhile: theirs stands. */
   private Future<Document> outcome(Document d, String outcome, Document task, ReplyWriter writer) {
     boolean close = task.getBoolean("closeOnOutcome", true);
-    List<String> automatic = List.of(Dialogues.OPEN, Dialogues.BLOCKED);
-    return dialogues.outcome(d.getString("_id"), outcome, "ai", close, now(), automatic).map(after -> {
+    return dialogues.outcome(d.getString("_id"), outcome, "ai", close, now(), Dialogues.AUTOMATIC).map(after -> {
       if (after == null) {
         log.info("Dialogue {}: the AI's outcome {} is not recorded: the dialogue was taken over or closed", d.getString("_id"),
             outcome);

@@ -36,6 +36,13 @@ final class Dialogues {
   static final String HUMAN = "human";
   static final String BLOCKED = "blocked";
   static final String CLOSED = "closed";
+  /** The states in which the AI still speaks in a dialogue: its replies go out, its outcomes count. */
+  static final List<String> AUTOMATIC = List.of(OPEN, BLOCKED);
+
+  /** Whether the AI still speaks in a dialogue in {@code state} (null: unknown, no). */
+  static boolean automatic(String state) {
+    return state != null && AUTOMATIC.contains(state);
+  }
 
   /** A dialogue as writes return it: all but the AI's context and the merge fields, which only answering reads. */
   private static final Bson WITHOUT_CONTEXT = Projections.exclude("recent", "fields");

@@ -94,7 +94,7 @@ final class ReplySender {
     if (!automatic) return Future.succeededFuture(null);
     return dialogues.find(out.dialogueId()).map(d -> {
       String state = d == null ? "gone" : d.getString("state");
-      return Dialogues.OPEN.equals(state) || Dialogues.BLOCKED.equals(state) ? null
+      return Dialogues.automatic(state) ? null
           : "not sent: the dialogue became " + state + " while the reply waited for the channel";
     });
   }
