@@ -65,11 +65,15 @@ final class Dialogues {
     return Rx.first(dialogues.find(Filters.eq("_id", id)).limit(1));
   }
 
-  /** Open dialogues (a scan, for start-up) whose contact wrote since the last answer. */
+  /**
+   * Open dialogues whose contact wrote since the last answer, for start-up. The store compares the two
+   * counts, so only those come back: open dialogues pile up (every outreach nobody answered stays open), the
+   * ones owed a reply are few.
+   */
   Future<List<Document>> openWithUnanswered() {
-    return Rx.list(dialogues.find(Filters.eq("state", OPEN))
-            .projection(Projections.include("inSeq", "answeredSeq", "lastInAt", "replyClaim", "claimedAt")))
-        .map(open -> open.stream().filter(d -> seq(d, "inSeq") > seq(d, "answeredSeq")).toList());
+    Bson owed = Filters.expr(new Document("$gt", List.of("$inSeq", new Document("$ifNull", List.of("$answeredSeq", 0L)))));
+    return Rx.list(dialogues.find(Filters.and(Filters.eq("state", OPEN), Filters.gt("inSeq", 0L), owed))
+        .projection(Projections.include("inSeq", "answeredSeq", "lastInAt", "replyClaim", "claimedAt")));
   }
 
   static long seq(Document dialogue, String field) {

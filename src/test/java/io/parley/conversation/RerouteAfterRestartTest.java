@@ -76,4 +76,22 @@ class RerouteAfterRestartTest {
       assertEquals(3, after.messages(dialogueId).size(), "two from the contact, one answer");
     }
   }
+
+  @Test
+  void theStartReadsOnlyTheOpenDialoguesOwedAReply() {
+    try (ConversationRig rig = new ConversationRig(TestParley.tempDir(), Map.of(), false)) {
+      List<Document> seeded = List.of(
+          new Document("_id", "owed").append("state", "open").append("inSeq", 3L).append("answeredSeq", 2L),
+          new Document("_id", "never-answered").append("state", "open").append("inSeq", 1L),
+          new Document("_id", "answered").append("state", "open").append("inSeq", 2L).append("answeredSeq", 2L),
+          new Document("_id", "outreach-nobody-answered").append("state", "open"),
+          new Document("_id", "owed-but-human").append("state", "human").append("inSeq", 4L).append("answeredSeq", 1L),
+          new Document("_id", "owed-but-closed").append("state", "closed").append("inSeq", 1L));
+      seeded.forEach(d -> rig.db.insert(Collections.DIALOGUES, d));
+      Dialogues dialogues = new Dialogues(rig.parley.parley().app().store(), 20);
+      List<String> owed = ConversationRig.await(dialogues.openWithUnanswered().toCompletionStage().toCompletableFuture())
+          .stream().map(d -> d.getString("_id")).sorted().toList();
+      assertEquals(List.of("never-answered", "owed"), owed);
+    }
+  }
 }
