@@ -54,6 +54,7 @@ public final class Inbox {
         .append("text", m.text())
         .append("platformId", m.platformMessageId())
         .append("receivedAt", Date.from(m.receivedAt()));
-    return m.kind() != null ? doc.append("kind", m.kind()) : doc;
+    if (m.kind() != null) doc.append("kind", m.kind());
+    return m.movedTo() != null ? doc.append("movedTo", m.movedTo()) : doc;
   }
 }

@@ -60,6 +60,7 @@ public final class DialogueRouter extends VerticleBase {
   private IncomingTasks incomingTasks;
   private StopWords stopWords;
   private OptOut optOut;
+  private ContactMoves moves;
   private ConversationMetrics metrics;
   private MongoCollection<Document> keys;
   private MongoCollection<Document> inbound;
@@ -89,6 +90,7 @@ public final class DialogueRouter extends VerticleBase {
         deps.scheduler(), deps.clock(), deps.settings().sendMaxAttempts());
     optOut = new OptOut(store, dialogues, events, sender, metrics, deps.clock(), deps.settings().optOutReply());
     keys = store.collection(Collections.DIALOGUE_KEYS);
+    moves = new ContactMoves(store, deps.clock());
     inbound = store.collection(Collections.INBOUND);
     routed = new RoutedMessages(inbound);
     tasks = store.collection(Collections.TASKS);
@@ -122,7 +124,8 @@ public final class DialogueRouter extends VerticleBase {
             return Future.succeededFuture();
           }
           metrics.received(m.channelId());
-          return handle(stored == null ? null : stored.dialogue(), m, inboundId);
+          if (stored == null || m.movedTo() == null) return handle(stored == null ? null : stored.dialogue(), m, inboundId);
+          return moves.apply(stored.dialogue(), m).compose(moved -> handle(moved, m, inboundId));
         })
         .onSuccess(v -> routed.routed(inboundId));
   }
@@ -135,7 +138,11 @@ public final class DialogueRouter extends VerticleBase {
   private Future<Dialogues.Stored> append(IncomingMessage m, String inboundId, boolean recovering) {
     String key = DialogueRecorder.key(m.channelId(), m.from());
     return Rx.first(keys.find(Filters.eq("_id", key)).limit(1)).compose(k -> {
-      if (k == null) return dialogueOf(m.channelId(), m.from(), 0).compose(d -> append(d, m, inboundId, recovering));
+      if (k == null) {
+        // a repeat of a message stored before its contact's key went (they moved to another number): where it is
+        return dialogues.dialogueOf(inboundId).compose(before -> before != null ? append(before, m, inboundId, recovering)
+            : dialogueOf(m.channelId(), m.from(), 0).compose(d -> append(d, m, inboundId, recovering)));
+      }
       return taskGone(k).compose(gone -> {
         if (gone) { // its task was deleted: the contact is new to the channel's tasks that run now
           return Rx.done(keys.deleteOne(Filters.and(Filters.eq("_id", key), Filters.eq("dialogue", k.getString("dialogue")))))
@@ -283,7 +290,8 @@ public final class DialogueRouter extends VerticleBase {
           Future<Void> done = Future.succeededFuture();
           for (Document doc : unrouted) {
             IncomingMessage m = new IncomingMessage(doc.getString("channel"), doc.getString("from"), doc.getString("text"),
-                doc.getString("platformId"), doc.getDate("receivedAt").toInstant(), doc.getString("kind"));
+                doc.getString("platformId"), doc.getDate("receivedAt").toInstant(), doc.getString("kind"),
+                doc.getString("movedTo"));
             done = done.compose(v -> route(m, true));
           }
           if (!unrouted.isEmpty()) log.info("Routed {} messages left unrouted by the last run", unrouted.size());

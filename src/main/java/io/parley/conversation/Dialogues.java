@@ -146,6 +146,12 @@ final class Dialogues {
         });
   }
 
+  /** The id of the dialogue the message {@code messageId} was stored in, or null when it was not stored. */
+  Future<String> dialogueOf(String messageId) {
+    return Rx.first(messages.find(Filters.eq("_id", messageId)).projection(Projections.include("dialogue")).limit(1))
+        .map(m -> m == null ? null : m.getString("dialogue"));
+  }
+
   /** Removes a message stored by {@link #appendIncoming} for a dialogue that turned out not to exist. */
   Future<Void> forget(String messageId) {
     return Rx.done(messages.deleteOne(Filters.eq("_id", messageId)));

@@ -1,8 +1,10 @@
 package io.parley.dialogue;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.util.Date;
+import java.util.List;
 import org.bson.Document;
 import org.bson.types.Decimal128;
 
@@ -16,6 +18,7 @@ final class DialogueMapper {
         .put("task", d.getString("task"))
         .put("channel", d.getString("channel"))
         .put("contact", d.getString("contact"))
+        .put("formerContacts", new JsonArray(d.getList("formerContacts", String.class, List.of())))
         .put("manager", d.getString("manager"))
         .put("state", d.getString("state"))
         .put("stateReason", d.getString("stateReason"))

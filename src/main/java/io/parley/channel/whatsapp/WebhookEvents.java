@@ -14,8 +14,11 @@ import java.util.List;
  */
 record WebhookEvents(List<Inbound> messages, List<Status> statuses, int otherNumbers) {
 
-  /** A message from a contact; {@code text} is its rendering (see {@link InboundText}). */
-  record Inbound(String id, String from, String type, String text, String profileName, Instant at) {}
+  /**
+   * A message from a contact; {@code text} is its rendering (see {@link InboundText}). {@code movedTo}: the
+   * new number, on Meta's notice that the contact changed theirs ({@code system.type user_changed_number}).
+   */
+  record Inbound(String id, String from, String type, String text, String profileName, Instant at, String movedTo) {}
 
   /** A status of a message we sent: sent, delivered, read or failed (with Meta's errors), maybe priced. */
   record Status(String wamid, String status, Instant at, String recipient, String failure, Pricing pricing) {}
@@ -55,7 +58,21 @@ record WebhookEvents(List<Inbound> messages, List<Status> statuses, int otherNum
     if (id == null || from == null) return null;
     String type = string(m, "type") == null ? "unknown" : string(m, "type");
     return new Inbound(id, Phones.e164(from), type, InboundText.of(type, m), profileName(contacts, from),
-        time(m, now));
+        time(m, now), movedTo(type, m, Phones.e164(from)));
+  }
+
+  /**
+   * The number a {@code user_changed_number} notice names: {@code system.wa_id} (Graph API v12 and later;
+   * {@code new_wa_id} before). Null for any other message, or one naming no number or the same one.
+   */
+  private static String movedTo(String type, JsonObject m, String from) {
+    if (!"system".equals(type) || !(m.getValue("system") instanceof JsonObject system)
+        || !"user_changed_number".equals(string(system, "type"))) {
+      return null;
+    }
+    String to = string(system, "wa_id") != null ? string(system, "wa_id") : string(system, "new_wa_id");
+    if (to == null || Phones.digits(to).isEmpty()) return null;
+    return Phones.e164(to).equals(from) ? null : Phones.e164(to);
   }
 
   private static Status status(JsonObject s, Instant now) {

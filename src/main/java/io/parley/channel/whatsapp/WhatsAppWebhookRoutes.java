@@ -114,7 +114,7 @@ public final class WhatsAppWebhookRoutes {
       case IncomingMessage.REACTION, IncomingMessage.SYSTEM -> m.type();
       default -> null;
     };
-    IncomingMessage message = new IncomingMessage(channelId, m.from(), m.text(), m.id(), m.at(), kind);
+    IncomingMessage message = new IncomingMessage(channelId, m.from(), m.text(), m.id(), m.at(), kind, m.movedTo());
     Document details = new Document("type", m.type());
     if (m.profileName() != null) details.append("profileName", m.profileName());
     return contacts.incoming(channelId, m.from(), m.at()).compose(v -> inbox.accept(message, details));

@@ -132,9 +132,9 @@ class WhatsAppConversationTest {
       Document after = Poll.until("the reaction to be stored", Duration.ofSeconds(10), () -> dialogues(rig, task).get(0),
           dialogue -> "[reaction] \uD83D\uDC4D".equals(dialogue.get("lastMessage", Document.class).getString("text")));
       assertEquals(1L, after.get("inSeq", Number.class).longValue(), "a reaction is no message to answer");
-      String notice = "Kerry changed their phone number to a new number";
+      String notice = "Kerry's user id changed";
       assertEquals(200, meta.post(MetaWebhooks.message("16315551185", "wamid.r-n", "system", new JsonObject().put("body", notice)
-          .put("new_wa_id", "16315551199").put("type", "user_changed_number"), NOW.plusSeconds(6))).status());
+          .put("type", "user_changed_user_id"), NOW.plusSeconds(6))).status());
       after = Poll.until("the notice to be stored", Duration.ofSeconds(10), () -> dialogues(rig, task).get(0),
           dialogue -> ("[system] " + notice).equals(dialogue.get("lastMessage", Document.class).getString("text")));
       assertEquals(1L, after.get("inSeq", Number.class).longValue(), "nor is Meta's notice");
@@ -150,6 +150,67 @@ class WhatsAppConversationTest {
       assertEquals(List.of("reaction [reaction] \uD83D\uDC4D", "system [system] " + notice), messages.stream()
           .map(m -> (JsonObject) m).filter(m -> m.getString("kind") != null)
           .map(m -> m.getString("kind") + " " + m.getString("text")).toList(), "each marked with its kind");
+    }
+  }
+
+  /**
+   * Meta's notice that a contact changed their number moves their dialogue to the new one: what they write
+   * from it continues the same dialogue and is answered there; the old number, given to someone else, starts
+   * afresh; an opt-out follows the person; a repeated notice moves nothing twice.
+   */
+  @Test
+  void aContactWhoChangesTheirNumberKeepsTheirDialogue() {
+    try (WhatsAppRig rig = new WhatsAppRig(NOW, Map.of("conversation.burstWindowMillis", "0"))) {
+      String channel = rig.channel(new JsonObject());
+      String task = inbox(rig, channel, new JsonArray().add(new JsonObject().put("pattern", "price").put("reply", "It is free.")));
+      MetaWebhooks meta = rig.webhooks(channel);
+
+      assertEquals(200, meta.post(MetaWebhooks.text("16315551186", "wamid.m-1", "Hi", NOW)).status());
+      Poll.until("the first reply", Duration.ofSeconds(20), () -> sent(rig), r -> r.size() == 1);
+      String id = Poll.until("the reply to be recorded", Duration.ofSeconds(10), () -> dialogues(rig, task),
+          all -> all.size() == 1 && all.get(0).get("answeredSeq", Number.class).longValue() == 1).get(0).getString("_id");
+      JsonObject changed = new JsonObject().put("body", "User Kerry changed from 16315551186 to 16315551196")
+          .put("wa_id", "16315551196").put("type", "user_changed_number");
+      assertEquals(200, meta.post(MetaWebhooks.message("16315551186", "wamid.m-n", "system", changed, NOW.plusSeconds(5))).status());
+      Document moved = Poll.until("the dialogue to move", Duration.ofSeconds(10), () -> rig.db.find(Collections.DIALOGUES, id),
+          d -> "+16315551196".equals(d.getString("contact")));
+      assertEquals(List.of("+16315551186"), moved.getList("formerContacts", String.class));
+      assertEquals(id, rig.db.find(Collections.DIALOGUE_KEYS, channel + ":+16315551196").getString("dialogue"));
+      assertEquals(null, rig.db.find(Collections.DIALOGUE_KEYS, channel + ":+16315551186"), "the old number is free");
+
+      rig.clock.advance(Duration.ofSeconds(10));
+      assertEquals(200, meta.post(MetaWebhooks.text("16315551196", "wamid.m-2", "what is the price?", NOW.plusSeconds(10))).status());
+      FakeGraph.Request answer = Poll.until("the answer", Duration.ofSeconds(20), () -> sent(rig), r -> r.size() == 2).get(1);
+      assertEquals("16315551196", answer.to().replace("+", ""), "answered at the new number");
+      assertEquals("It is free.", answer.body().getJsonObject("text").getString("body"));
+      Document d = Poll.until("the answer to be recorded", Duration.ofSeconds(10), () -> dialogues(rig, task),
+          all -> all.size() == 1 && all.get(0).get("answeredSeq", Number.class).longValue() == 2).get(0);
+      assertEquals(id, d.getString("_id"), "the same dialogue");
+      JsonObject shown = rig.http.get("/api/dialogues/" + id, TestParley.ADMIN).json();
+      assertEquals("+16315551196", shown.getString("contact"));
+      assertEquals(new JsonArray().add("+16315551186"), shown.getJsonArray("formerContacts"));
+
+      // Meta delivers the notice again once it was handled: nothing opens for the old number
+      Poll.until("the notice to be routed", Duration.ofSeconds(10), () -> rig.db.count(Collections.INBOUND, new Document()), n -> n == 0);
+      assertEquals(200, meta.post(MetaWebhooks.message("16315551186", "wamid.m-n", "system", changed, NOW.plusSeconds(5))).status());
+      assertEquals(200, meta.post(MetaWebhooks.text("16315551186", "wamid.o-1", "Hello? New here", NOW.plusSeconds(20))).status());
+      List<Document> both = Poll.until("the old number's new owner to get a dialogue", Duration.ofSeconds(10),
+          () -> dialogues(rig, task), all -> all.size() == 2);
+      Document stranger = both.stream().filter(x -> !id.equals(x.getString("_id"))).findFirst().orElseThrow();
+      assertEquals("+16315551186", stranger.getString("contact"));
+      assertEquals(List.of("Hello? New here"), Fixtures.all(rig.parley.parley().app().store().collection(Collections.MESSAGES)
+          .find(new Document("dialogue", stranger.getString("_id")).append("direction", "in")))
+          .stream().map(m -> m.getString("text")).toList(), "the repeated notice is not in it");
+
+      // an opt-out follows the person to their new number
+      assertEquals(200, meta.post(MetaWebhooks.text("16315551187", "wamid.s-1", "STOP", NOW.plusSeconds(30))).status());
+      Poll.until("the opt-out", Duration.ofSeconds(10), () -> rig.db.find(Collections.SUPPRESSIONS, "+16315551187"), s -> s != null);
+      assertEquals(200, meta.post(MetaWebhooks.message("16315551187", "wamid.s-n", "system", new JsonObject()
+          .put("body", "User Ann changed from 16315551187 to 16315551197").put("wa_id", "16315551197")
+          .put("type", "user_changed_number"), NOW.plusSeconds(40))).status());
+      Document carried = Poll.until("the new number to be suppressed", Duration.ofSeconds(10),
+          () -> rig.db.find(Collections.SUPPRESSIONS, "+16315551197"), s -> s != null);
+      assertEquals("+16315551187", carried.getString("movedFrom"));
     }
   }
 
