@@ -4,7 +4,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,7 +25,11 @@ record HourlyDialogues(Instant from, List<Hour> hours) {
     }
   }
 
-  static HourlyDialogues of(Instant from, int count, List<Document> dialogues) {
+  /**
+   * From the store's counts: each group's {@code _id} holds {@code hour} (the hour's index after {@code from}),
+   * {@code state} and {@code outcome} (either may be missing), and {@code n} how many dialogues share them.
+   */
+  static HourlyDialogues of(Instant from, int count, List<Document> groups) {
     long[] opened = new long[count];
     List<Map<String, Long>> states = new java.util.ArrayList<>();
     List<Map<String, Long>> outcomes = new java.util.ArrayList<>();
@@ -34,14 +37,14 @@ record HourlyDialogues(Instant from, List<Hour> hours) {
       states.add(new TreeMap<>());
       outcomes.add(new TreeMap<>());
     }
-    for (Document d : dialogues) {
-      Date created = d.getDate("createdAt");
-      if (created == null) continue;
-      long i = ChronoUnit.HOURS.between(from, created.toInstant());
+    for (Document g : groups) {
+      Document key = g.get("_id", Document.class);
+      if (key == null || !(key.get("hour") instanceof Number hour) || !(g.get("n") instanceof Number n)) continue;
+      long i = hour.longValue();
       if (i < 0 || i >= count) continue;
-      opened[(int) i]++;
-      if (d.get("state") instanceof String state) states.get((int) i).merge(state, 1L, Long::sum);
-      if (d.get("outcome") instanceof String outcome) outcomes.get((int) i).merge(outcome, 1L, Long::sum);
+      opened[(int) i] += n.longValue();
+      if (key.get("state") instanceof String state) states.get((int) i).merge(state, n.longValue(), Long::sum);
+      if (key.get("outcome") instanceof String outcome) outcomes.get((int) i).merge(outcome, n.longValue(), Long::sum);
     }
     List<Hour> hours = new java.util.ArrayList<>(count);
     for (int i = 0; i < count; i++) {
