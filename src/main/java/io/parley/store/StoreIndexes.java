@@ -25,7 +25,8 @@ public final class StoreIndexes {
         .compose(v -> create(store, Collections.DELIVERIES, Indexes.descending("integration", "order"), false))
         .compose(v -> create(store, Collections.DELIVERIES, Indexes.descending("integration", "status", "order"), false))
         .compose(v -> create(store, Collections.DELIVERIES, Indexes.descending("integration", "event", "order"), false))
-        .compose(v -> create(store, Collections.DELIVERIES, Indexes.ascending("status"), false))
+        // the senders' load: pending ones, soonest first
+        .compose(v -> create(store, Collections.DELIVERIES, Indexes.ascending("status", "nextAttemptAt"), false))
         .compose(v -> followUps(store))
         .compose(v -> dialogues(store));
   }

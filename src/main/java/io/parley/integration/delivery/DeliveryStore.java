@@ -47,9 +47,13 @@ final class DeliveryStore {
     return Rx.first(deliveries.find(Filters.eq("_id", id)).limit(1));
   }
 
-  /** Ids and due times of every pending delivery: one scan, at start and on each rescan. */
-  Future<List<Document>> pending() {
-    return Rx.list(deliveries.find(Filters.eq("status", PENDING)).projection(Projections.include("nextAttemptAt")));
+  /**
+   * Ids and due times of the pending deliveries due by {@code until}, soonest first, at most {@code limit}:
+   * what a sender loads at start and on each rescan. Those due later wait in the store, however many.
+   */
+  Future<List<Document>> pendingUntil(Instant until, int limit) {
+    return Rx.list(deliveries.find(Filters.and(Filters.eq("status", PENDING), Filters.lte("nextAttemptAt", Date.from(until))))
+        .sort(Sorts.ascending("nextAttemptAt")).limit(limit).projection(Projections.include("nextAttemptAt")));
   }
 
   /** Pending deliveries of one integration (to stop them when it is disabled). */

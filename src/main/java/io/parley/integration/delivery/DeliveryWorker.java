@@ -13,25 +13,35 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends stored callbacks when they fall due. Due times live in memory (a timer per pending delivery),
- * loaded with one scan at start and again every {@code callbacks.rescanSeconds}; every attempt is first
- * claimed by {@code _id} (see {@link DeliveryStore#claim}), so any number of processes may run this
- * verticle. A claim left by a process that died mid-send expires and the delivery is tried again.
+ * Sends stored callbacks when they fall due. Due times live in memory (a timer per delivery), loaded at
+ * start and again every {@code callbacks.rescanSeconds}: each load reads the pending deliveries due within
+ * two rescans, soonest first and at most {@link #PAGE} (a full page loads the next one when its last is
+ * due), so a receiver that was down for days leaves its backlog in the store, not in every process's memory.
+ * Every attempt is first claimed by {@code _id} (see {@link DeliveryStore#claim}), so any number of
+ * processes may run this verticle. A claim left by a process that died mid-send expires and the delivery
+ * is tried again.
  */
 public final class DeliveryWorker extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
+  /** At most this many deliveries are loaded at once. */
+  static final int PAGE = 10_000;
 
   private final App app;
   private final Scheduler scheduler;
   private final RetrySchedule retries;
+  private final int page;
   private final Map<String, Scheduler.Cancellable> timers = new HashMap<>();
+  /** Deliveries being tried now: a load meanwhile does not schedule them again. */
+  private final Set<String> sending = new HashSet<>();
   private DeliveryStore store;
   private DeliveryOutcomes outcomes;
   private DeliverySender sender;
@@ -39,11 +49,19 @@ public final class DeliveryWorker extends VerticleBase {
   private MessageConsumer<JsonObject> queued;
   private HttpClient client;
   private long rescanTimer = -1;
+  private Duration horizon;
+  private Scheduler.Cancellable nextPage;
 
   public DeliveryWorker(App app, Scheduler scheduler, RandomGenerator random) {
+    this(app, scheduler, random, PAGE);
+  }
+
+  /** As the public constructor, loading at most {@code page} deliveries at once. */
+  DeliveryWorker(App app, Scheduler scheduler, RandomGenerator random, int page) {
     this.app = app;
     this.scheduler = scheduler;
     this.retries = new RetrySchedule(random);
+    this.page = page;
   }
 
   @Override
@@ -57,6 +75,7 @@ public final class DeliveryWorker extends VerticleBase {
     sender = new DeliverySender(vertx, client, app.clock(), timeout);
     queued = vertx.eventBus().localConsumer(EventAddresses.CALLBACK_QUEUED, m ->
         schedule(m.body().getString("deliveryId"), Instant.parse(m.body().getString("at"))));
+    horizon = Duration.ofSeconds(app.config().callbacks().rescanSeconds()).multipliedBy(2);
     rescanTimer = vertx.setPeriodic(app.config().callbacks().rescanSeconds() * 1000L, t -> load());
     return load();
   }
@@ -66,17 +85,29 @@ public final class DeliveryWorker extends VerticleBase {
   public Future<?> stop() {
     timers.values().forEach(Scheduler.Cancellable::cancel);
     timers.clear();
+    if (nextPage != null) nextPage.cancel();
     vertx.cancelTimer(rescanTimer);
     client.close();
     return queued.unregister();
   }
 
-  /** Schedules every pending delivery this process does not track yet. */
+  /**
+   * Schedules the pending deliveries due within the horizon that this process does not track or try yet. A
+   * full page means more may be due: the next load comes when the page's last one is due (each load starts
+   * from the soonest, and by then those before it have been tried), or in a second if it is due already.
+   */
   private Future<Void> load() {
-    return store.pending().<Void>map(found -> {
+    Instant now = app.clock().instant();
+    return store.pendingUntil(now.plus(horizon), page).<Void>map(found -> {
       for (Document d : found) {
         String id = d.getString("_id");
-        if (!timers.containsKey(id)) schedule(id, due(d));
+        if (!timers.containsKey(id) && !sending.contains(id)) schedule(id, due(d));
+      }
+      if (found.size() == page) {
+        Instant last = due(found.get(found.size() - 1));
+        Instant at = last.isAfter(now) ? last : now.plusSeconds(1);
+        if (nextPage != null) nextPage.cancel();
+        nextPage = scheduler.at(at, this::load);
       }
       return null;
     }).onFailure(err -> log.warn("Could not read the pending callbacks: {}", err.getMessage()));
@@ -94,9 +125,11 @@ public final class DeliveryWorker extends VerticleBase {
 
   private void fire(String id) {
     timers.remove(id);
+    sending.add(id);
     Instant now = app.clock().instant();
     store.claim(id, now.plus(claimFor))
         .compose(before -> before == null ? Future.succeededFuture() : attempt(before, now))
+        .onComplete(ar -> sending.remove(id))
         .onFailure(err -> {
           log.warn("Callback {} could not be sent; trying again in a minute: {}", id, err.getMessage());
           if (!timers.containsKey(id)) schedule(id, app.clock().instant().plusSeconds(60));

@@ -274,6 +274,45 @@ class CallbackDeliveryTest {
     assertTrue(rig.receiver.received().get(1).verified());
   }
 
+  /**
+   * A sender loads only what falls due within two rescans, a page at a time: a backlog due later stays in
+   * the store until it comes near, and a full page loads the next when its last one is due.
+   */
+  @Test
+  void aSenderLoadsOnlyWhatIsDueSoonAPageAtATime() {
+    String integration = rig.integration();
+    String task = rig.task(integration);
+    for (int i = 0; i < 3; i++) rig.publish(EventAddresses.DIALOGUE_OUTCOME, rig.succeeded(task, rig.dialogue(task)));
+    List<String> ids = rig.awaitDeliveries(3).stream().map(d -> d.getString("_id")).sorted().toList();
+    Instant now = rig.clock.instant();
+    Instant first = now.plusSeconds(60);
+    Instant second = now.plusSeconds(120);
+    Instant later = now.plus(Duration.ofDays(2)); // the default rescan is 300 s: far beyond two of them
+    List<Instant> due = List.of(first, second, later);
+    for (int i = 0; i < 3; i++) {
+      rig.db.update(io.parley.store.Collections.DELIVERIES, ids.get(i),
+          new Document("$set", new Document("nextAttemptAt", Date.from(due.get(i)))));
+    }
+    rig.restart(1);
+    io.parley.support.Poll.until("the first page loaded", Duration.ofSeconds(10), () -> rig.steps.size(), n -> n == 2);
+    assertEquals(first, rig.steps.next(), "the soonest, and the next page's load when it is due");
+
+    rig.steps.advance(Duration.ofSeconds(60));
+    io.parley.support.Poll.until("the first delivered", Duration.ofSeconds(10), () -> rig.delivery(ids.get(0)).getString("status"),
+        "delivered"::equals);
+    // the page's load ran beside the first's send: if it saw it still pending, it loads again a second later
+    io.parley.support.Poll.until("the next load scheduled", Duration.ofSeconds(10), () -> rig.steps.size(), n -> n >= 1);
+    rig.steps.advance(Duration.ofSeconds(1));
+    io.parley.support.Poll.until("the second loaded", Duration.ofSeconds(10),
+        () -> rig.steps.size() == 2 && second.equals(rig.steps.next()), ok -> ok);
+    rig.steps.advance(Duration.ofSeconds(59));
+    io.parley.support.Poll.until("the second delivered", Duration.ofSeconds(10), () -> rig.receiver.received().size(), n -> n == 2);
+    assertEquals(List.of(ids.get(0), ids.get(1)), rig.receiver.received().stream().map(Received::id).toList());
+    assertEquals("pending", rig.delivery(ids.get(2)).getString("status"), "the one due in two days waits in the store");
+    rig.steps.advance(Duration.ofSeconds(1)); // as above: a load a second later finds nothing more due
+    io.parley.support.Poll.until("nothing more held", Duration.ofSeconds(10), () -> rig.steps.size(), n -> n == 0);
+  }
+
   @Test
   void followUpTaskEventsAndTaskCompletionReachSubscribedIntegrations() {
     String integration = rig.integration("task.completed", "manager_task.created", "manager_task.completed");

@@ -45,11 +45,11 @@ final class CallbackRig implements AutoCloseable {
   CallbackRig(Instant start) throws Exception {
     clock = new MutableClock(start);
     receiver = new CallbackReceiver(clock);
-    boot(TestParley.tempDir());
+    boot(TestParley.tempDir(), DeliveryWorker.PAGE);
     marketer = parley.token("marketer");
   }
 
-  private void boot(Path dataDir) {
+  private void boot(Path dataDir, int page) {
     parley = TestParley.start(dataDir, Map.of("dispatch.enabled", "false", "callbacks.enabled", "false",
         "http.publicUrl", PUBLIC_URL), clock);
     http = parley.http();
@@ -57,7 +57,7 @@ final class CallbackRig implements AutoCloseable {
     steps = new StepScheduler(clock);
     App app = parley.parley().app();
     app.vertx().eventBus().<JsonObject>localConsumer(EventAddresses.CALLBACK_GAVE_UP, m -> gaveUp.add(m.body()));
-    await(app.vertx().deployVerticle(new DeliveryWorker(app, steps, new Random(7))));
+    await(app.vertx().deployVerticle(new DeliveryWorker(app, steps, new Random(7), page)));
   }
 
   /** One more sender on the same store and scheduler, as a second Parley process would run. */
@@ -67,9 +67,14 @@ final class CallbackRig implements AutoCloseable {
 
   /** Stops this Parley and starts another on the same data directory (the receiver stays up). */
   void restart() {
+    restart(DeliveryWorker.PAGE);
+  }
+
+  /** As {@link #restart()}, the new sender loading at most {@code page} deliveries at once. */
+  void restart(int page) {
     Path dir = parley.dataDir();
     parley.close();
-    boot(dir);
+    boot(dir, page);
   }
 
   App app() {
