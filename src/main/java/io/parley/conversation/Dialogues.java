@@ -44,6 +44,9 @@ final class Dialogues {
     return state != null && AUTOMATIC.contains(state);
   }
 
+  /** How many reactions and notices the dialogue recorded (they are not counted in {@code inSeq}). */
+  static final String NOTES = "inNotes";
+
   /** A dialogue as writes return it: all but the AI's context and the merge fields, which only answering reads. */
   private static final Bson WITHOUT_CONTEXT = Projections.exclude("recent", "fields");
 
@@ -98,7 +101,8 @@ final class Dialogues {
    * contact sent it (the platform's time); {@code arrived} when Parley got it, which the burst window counts
    * from ({@code lastInAt}): a platform's clock is coarse (whole seconds) and its webhooks late. A reaction or
    * a notice ({@code kind}, {@link IncomingMessage#answerable}) is recorded like a message — the managers'
-   * list, the AI's context — but not counted in {@code inSeq}: it makes no burst and no reply is due for it.
+   * list, the AI's context — but not counted in {@code inSeq} (in {@link #NOTES} instead): it makes no burst and
+   * no reply is due for it.
    */
   Future<Stored> appendIncoming(String dialogueId, String messageId, IncomingMessage m, Instant arrived,
       boolean recovering) {
@@ -107,10 +111,14 @@ final class Dialogues {
     if (m.kind() != null) message.append("kind", m.kind());
     return messageWrites.insert(message).compose(fresh -> {
       if (!fresh) {
-        return find(dialogueId).compose(d -> d == null ? Future.succeededFuture(null)
-            : recovering && m.answerable() ? uncounted(d, message, arrived) : Future.succeededFuture(new Stored(d, false)));
+        return find(dialogueId).compose(d -> {
+          if (d == null) return Future.succeededFuture(null);
+          if (!recovering) return Future.succeededFuture(new Stored(d, false));
+          return m.answerable() ? uncounted(d, message, arrived) : unrecorded(d, message);
+        });
       }
-      Bson changes = !m.answerable() ? recorded(message) : counted(message, arrived, Updates.inc("inSeq", 1L));
+      Bson changes = !m.answerable() ? Updates.combine(Updates.inc(NOTES, 1L), recorded(message))
+          : counted(message, arrived, Updates.inc("inSeq", 1L));
       return update(Filters.eq("_id", dialogueId), changes, WITHOUT_CONTEXT).map(d -> d == null ? null : new Stored(d, true));
     });
   }
@@ -150,6 +158,24 @@ final class Dialogues {
   Future<String> dialogueOf(String messageId) {
     return Rx.first(messages.find(Filters.eq("_id", messageId)).projection(Projections.include("dialogue")).limit(1))
         .map(m -> m == null ? null : m.getString("dialogue"));
+  }
+
+  /**
+   * A reaction or notice found stored already when routing again after a crash: as {@link #uncounted} does
+   * for messages, the dialogue's reactions and notices are counted against {@code notes}, and if one was
+   * never recorded in the dialogue (the managers' list, the AI's context) this one is recorded now.
+   */
+  private Future<Stored> unrecorded(Document dialogue, Document message) {
+    String id = dialogue.getString("_id");
+    return Rx.first(messages.countDocuments(Filters.and(Filters.eq("dialogue", id), Filters.eq("direction", "in"),
+            Filters.ne("kind", null))))
+        .compose(n -> {
+          if (n <= seq(dialogue, NOTES)) return Future.succeededFuture(new Stored(dialogue, false));
+          return update(Filters.and(Filters.eq("_id", id), Filters.not(Filters.gte(NOTES, n))),
+              Updates.combine(Updates.max(NOTES, n), recorded(message)), WITHOUT_CONTEXT)
+              .compose(d -> d != null ? Future.succeededFuture(new Stored(d, true))
+                  : find(id).map(now -> now == null ? null : new Stored(now, false)));
+        });
   }
 
   /** Removes a message stored by {@link #appendIncoming} for a dialogue that turned out not to exist. */

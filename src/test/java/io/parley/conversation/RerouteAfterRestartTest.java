@@ -77,6 +77,47 @@ class RerouteAfterRestartTest {
     }
   }
 
+  /** A reaction stored before a crash but never recorded in its dialogue is recorded at start, once, and not answered. */
+  @Test
+  void aReactionStoredButNotRecordedBeforeACrashIsRecordedAtStart() {
+    Path dir = TestParley.tempDir();
+    String dialogueId;
+    try (ConversationRig before = new ConversationRig(dir, Map.of(), true)) {
+      String ai = before.scripted(new JsonArray(), "Hello from Ivan.");
+      before.task("incoming", List.of(before.manager("Ivan", "")), ai, new JsonObject());
+      before.writeAndRoute("react-1", "hi");
+      before.scheduler.advance(Duration.ofSeconds(3));
+      before.awaitReplies("react-1", 1);
+      dialogueId = before.dialogue("react-1").getString("_id");
+      io.parley.support.Poll.until("the reply recorded", Duration.ofSeconds(10), () -> before.dialogue("react-1"),
+          d -> d.get("answeredSeq", Number.class).longValue() == 1);
+    }
+    Document before;
+    try (ConversationRig crashed = new ConversationRig(dir, Map.of(), false)) {
+      // the router stored the contact's reaction and stopped before recording it in the dialogue
+      String id = Inbox.key(crashed.channel, "r-1");
+      Date at = new Date();
+      crashed.db.insert(Collections.INBOUND, new Document("_id", id).append("channel", crashed.channel).append("from", "react-1")
+          .append("text", "[reaction] \uD83D\uDC4D").append("platformId", "r-1").append("receivedAt", at).append("kind", "reaction"));
+      crashed.db.insert(Collections.MESSAGES, new Document("_id", id).append("dialogue", dialogueId).append("direction", "in")
+          .append("author", "contact").append("text", "[reaction] \uD83D\uDC4D").append("kind", "reaction")
+          .append("cost", new Decimal128(BigDecimal.ZERO)).append("createdAt", at).append("platformMessageId", "r-1")
+          .append("status", "received"));
+      before = crashed.dialogue("react-1");
+    }
+    try (ConversationRig after = new ConversationRig(dir, Map.of(), true)) {
+      after.awaitRouted();
+      Document d = io.parley.support.Poll.until("the reaction recorded", Duration.ofSeconds(10), () -> after.dialogue("react-1"),
+          now -> "[reaction] \uD83D\uDC4D".equals(now.get("lastMessage", Document.class).getString("text")));
+      assertEquals(1L, d.get(Dialogues.NOTES, Number.class).longValue());
+      assertEquals(before.getInteger("unread") + 1, d.getInteger("unread"));
+      List<Document> recent = d.getList("recent", Document.class);
+      assertEquals("[reaction] \uD83D\uDC4D", recent.get(recent.size() - 1).getString("text"), "in the AI's context");
+      assertEquals(1L, d.get("inSeq", Number.class).longValue(), "no message to answer");
+      assertEquals(0, after.scheduler.size(), "no reply due");
+    }
+  }
+
   @Test
   void theStartReadsOnlyTheOpenDialoguesOwedAReply() {
     try (ConversationRig rig = new ConversationRig(TestParley.tempDir(), Map.of(), false)) {
