@@ -18,8 +18,10 @@ public final class EventAddresses {
   /**
    * Published after a dialogue's change is stored, for the managers' live feed and the pages:
    * {@code {dialogueId, taskId, channelId, manager, kind: "message"|"state", messageId?, direction?, state?,
-   * reason?, at}}. A message event from the conversation engine carries the message's {@code direction}
-   * ({@code in}/{@code out}) and the dialogue's {@code state} as stored with it; other publishers may leave them out.
+   * messageKind?, stopWord?, reason?, at}}. A message event from the conversation engine carries the message's
+   * {@code direction} ({@code in}/{@code out}) and the dialogue's {@code state} as stored with it; other
+   * publishers may leave them out. A contact's message that is a reaction or a notice says so in
+   * {@code messageKind}; one that is a stop word has {@code stopWord: true}.
    */
   public static final String DIALOGUE_UPDATED = "parley.dialogue.updated";
 

@@ -22,6 +22,18 @@ final class DialogueEvents {
         .put("direction", direction).put("state", dialogue.getString("state")));
   }
 
+  /**
+   * A contact's message stored in the dialogue, as {@link #message} says it, and what it was: a reaction or a
+   * notice ({@code kind}, {@code messageKind} in the event), or a stop word.
+   */
+  void incoming(Document dialogue, String messageId, String kind, boolean stopWord) {
+    JsonObject event = base(dialogue).put("kind", "message").put("messageId", messageId).put("direction", "in")
+        .put("state", dialogue.getString("state"));
+    if (kind != null) event.put("messageKind", kind);
+    if (stopWord) event.put("stopWord", true);
+    bus.publish(EventAddresses.DIALOGUE_UPDATED, event);
+  }
+
   void state(Document dialogue) {
     bus.publish(EventAddresses.DIALOGUE_UPDATED, base(dialogue).put("kind", "state")
         .put("state", dialogue.getString("state")).put("reason", dialogue.getString("stateReason")));

@@ -170,8 +170,9 @@ public final class DialogueRouter extends VerticleBase {
   }
 
   private Future<Void> handle(Document dialogue, IncomingMessage m, String messageId) {
-    if (dialogue != null) events.message(dialogue, messageId, "in");
-    if (m.answerable() && stopWords.matches(m.text())) return optOut.apply(dialogue, m.channelId(), m.from());
+    boolean stop = m.answerable() && stopWords.matches(m.text());
+    if (dialogue != null) events.incoming(dialogue, messageId, m.kind(), stop);
+    if (stop) return optOut.apply(dialogue, m.channelId(), m.from());
     if (dialogue == null) {
       metrics.unanswerable(m.channelId());
       log.info("{} wrote to channel {}, which no running incoming task answers; the message is not kept", m.from(),

@@ -65,7 +65,7 @@ public final class FollowUpVerticle extends VerticleBase {
     }
     if (!"message".equals(e.getString("kind")) || e.getString("messageId") == null) return Future.succeededFuture();
     if (e.getString("direction") != null && e.getString("state") != null) { // the event says all that is needed
-      return "in".equals(e.getString("direction")) && WAITING.contains(e.getString("state"))
+      return "in".equals(e.getString("direction")) && waits(e)
           ? replies.waiting(dialogueId, null, null, e.getString("messageId")) : Future.succeededFuture();
     }
     return messages.find(e.getString("messageId")).compose(message -> {
@@ -74,6 +74,17 @@ public final class FollowUpVerticle extends VerticleBase {
           ? Future.succeededFuture()
           : replies.waiting(dialogueId, null, null, message.getString("_id")));
     });
+  }
+
+  /**
+   * Whether the contact's message of event {@code e} waits for a person: in a dialogue handed over or blocked,
+   * or in a closed one that the contact wrote into again (not a reaction, a notice or a stop word: nobody
+   * answers a closed dialogue, so without a task that message would only be stored).
+   */
+  private static boolean waits(JsonObject e) {
+    if (WAITING.contains(e.getString("state"))) return true;
+    return "closed".equals(e.getString("state")) && e.getString("messageKind") == null
+        && !Boolean.TRUE.equals(e.getBoolean("stopWord"));
   }
 
   private static void handle(String what, Future<?> work) {

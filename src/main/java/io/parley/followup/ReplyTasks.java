@@ -56,10 +56,15 @@ final class ReplyTasks {
     });
   }
 
-  /** Why a dialogue in {@code state} waits, as its reply task says it: "handed over" or "blocked: why". */
+  /**
+   * Why a dialogue in {@code state} waits, as its reply task says it: "handed over", "blocked: why", or for a
+   * closed one the contact wrote into again "wrote after it closed: why".
+   */
   static String reason(String state, String stateReason) {
+    String why = stateReason == null ? "" : ": " + stateReason;
     if ("human".equals(state)) return "handed over";
-    if ("blocked".equals(state)) return "blocked" + (stateReason == null ? "" : ": " + stateReason);
+    if ("blocked".equals(state)) return "blocked" + why;
+    if ("closed".equals(state)) return "wrote after it closed" + why;
     return null;
   }
 

@@ -206,6 +206,45 @@ class ScriptedConversationTest {
     assertEquals(3, rig.messages(d.getString("_id")).size());
   }
 
+  /**
+   * Nobody answers a closed dialogue, so a contact who writes into one again is a reply task for its manager:
+   * one task however many messages; a stop word is no such message.
+   */
+  @Test
+  void aContactWritingIntoAClosedDialogueGetsTheManagersAttention() {
+    rig.writeAndRoute("later-1", "not interested, thanks");
+    rig.scheduler.advance(Duration.ofSeconds(3));
+    String id = io.parley.support.Poll.until("the dialogue closed", Duration.ofSeconds(10), () -> rig.dialogue("later-1"),
+        d -> "closed".equals(d.getString("state"))).getString("_id");
+    assertEquals(List.of(), replyTasks(id), "closed by the AI: nothing to do");
+
+    rig.writeAndRoute("later-1", "Actually, what does it cost?");
+    rig.writeAndRoute("later-1", "Hello?");
+    List<Document> tasks = io.parley.support.Poll.until("one reply task with both", Duration.ofSeconds(10), () -> replyTasks(id),
+        t -> t.size() == 1 && t.get(0).getList("messages", String.class).size() == 2);
+    Document d = rig.dialogue("later-1");
+    assertEquals(d.getString("manager"), tasks.get(0).getString("assignedTo"));
+    assertEquals("wrote after it closed: outcome not_interested", tasks.get(0).getString("reason"));
+    List<String> written = rig.messages(id).stream().filter(m -> "in".equals(m.getString("direction")))
+        .map(m -> m.getString("_id")).toList();
+    assertEquals(written.subList(1, 3), tasks.get(0).getList("messages", String.class));
+    assertEquals(1, rig.repliesTo("later-1").size(), "the AI does not answer a closed dialogue");
+
+    rig.writeAndRoute("later-1", "STOP");
+    io.parley.support.Poll.until("the confirmation", Duration.ofSeconds(10), () -> rig.repliesTo("later-1"), r -> r.size() == 2);
+    rig.writeAndRoute("later-1", "Sorry, wrong button");
+    List<String> after = rig.messages(id).stream().filter(m -> "in".equals(m.getString("direction")))
+        .map(m -> m.getString("_id")).toList();
+    List<String> joined = io.parley.support.Poll.until("the last message to join", Duration.ofSeconds(10),
+        () -> replyTasks(id).get(0).getList("messages", String.class), m -> m.contains(after.get(4)));
+    assertEquals(List.of(after.get(1), after.get(2), after.get(4)), joined, "a stop word waits for nobody");
+  }
+
+  private static List<Document> replyTasks(String dialogueId) {
+    return io.parley.support.Fixtures.all(rig.parley.parley().app().store().collection(io.parley.store.Collections.MANAGER_TASKS)
+        .find(new Document("dialogue", dialogueId).append("type", "dialogue_reply")));
+  }
+
   @Test
   void aManagersCloseWhileTheReplyIsSentKeepsTheManagersOutcome() {
     var normal = rig.answer;
