@@ -194,8 +194,9 @@ class WhatsAppConversationTest {
       Poll.until("the notice to be routed", Duration.ofSeconds(10), () -> rig.db.count(Collections.INBOUND, new Document()), n -> n == 0);
       assertEquals(200, meta.post(MetaWebhooks.message("16315551186", "wamid.m-n", "system", changed, NOW.plusSeconds(5))).status());
       assertEquals(200, meta.post(MetaWebhooks.text("16315551186", "wamid.o-1", "Hello? New here", NOW.plusSeconds(20))).status());
-      List<Document> both = Poll.until("the old number's new owner to get a dialogue", Duration.ofSeconds(10),
-          () -> dialogues(rig, task), all -> all.size() == 2);
+      List<Document> both = Poll.until("the old number's new owner to get a dialogue with their message", Duration.ofSeconds(10),
+          () -> dialogues(rig, task), all -> all.size() == 2 && all.stream().anyMatch(x -> !id.equals(x.getString("_id"))
+              && x.get("inSeq", Number.class).longValue() == 1));
       Document stranger = both.stream().filter(x -> !id.equals(x.getString("_id"))).findFirst().orElseThrow();
       assertEquals("+16315551186", stranger.getString("contact"));
       assertEquals(List.of("Hello? New here"), Fixtures.all(rig.parley.parley().app().store().collection(Collections.MESSAGES)
