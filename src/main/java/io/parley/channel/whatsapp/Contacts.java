@@ -66,6 +66,20 @@ final class Contacts {
     return upsert(key(channelId, phone), Updates.set("countedAt", Date.from(at)));
   }
 
+  /**
+   * Records Meta's word that {@code phone} chose {@code value} ({@code stop}, {@code resume}) for marketing
+   * messages at {@code at}; false when a later choice is recorded already (Meta's webhooks may come out of order).
+   */
+  Future<Boolean> marketing(String channelId, String phone, String value, Instant at) {
+    String id = key(channelId, phone);
+    Bson notLater = Filters.or(Filters.exists("marketingAt", false), Filters.lte("marketingAt", Date.from(at)));
+    return Rx.done(contacts.collection().updateOne(Filters.and(Filters.eq("_id", id), notLater),
+            Updates.combine(Updates.set("marketing", value), Updates.set("marketingAt", Date.from(at))),
+            new UpdateOptions().upsert(true)))
+        .map(true)
+        .recover(err -> DuplicateKey.is(err) ? Future.succeededFuture(false) : Future.failedFuture(err));
+  }
+
   /** An upsert by {@code _id}; two racing first writes make one of them a duplicate key, which then updates. */
   private Future<Void> upsert(String id, Bson update) {
     Future<Void> once = Rx.done(contacts.collection().updateOne(Filters.eq("_id", id), update, new UpdateOptions().upsert(true)));

@@ -9,10 +9,10 @@ import java.util.List;
 
 /**
  * What one webhook post of Meta's envelope ({@code entry[].changes[].value}) carries for one number:
- * the messages contacts sent and the statuses of messages we sent. Changes for another phone number id
+ * the messages contacts sent, the statuses of messages we sent, and contacts' marketing preferences. Changes for another phone number id
  * are left out. A body that is not the envelope is refused; an item missing its id is skipped.
  */
-record WebhookEvents(List<Inbound> messages, List<Status> statuses, int otherNumbers) {
+record WebhookEvents(List<Inbound> messages, List<Status> statuses, List<Preference> preferences, int otherNumbers) {
 
   /**
    * A message from a contact; {@code text} is its rendering (see {@link InboundText}). {@code movedTo}: the
@@ -23,12 +23,19 @@ record WebhookEvents(List<Inbound> messages, List<Status> statuses, int otherNum
   /** A status of a message we sent: sent, delivered, read or failed (with Meta's errors), maybe priced. */
   record Status(String wamid, String status, Instant at, String recipient, String failure, Pricing pricing) {}
 
+  /**
+   * A contact stopped or resumed a category of messages from the business ({@code user_preferences}: category
+   * {@code marketing_messages}, value {@code stop} or {@code resume}).
+   */
+  record Preference(String phone, String category, String value, Instant at) {}
+
   /** Meta's {@code pricing}: whether the message is billed and in which category. */
   record Pricing(boolean billable, String category) {}
 
   static WebhookEvents parse(JsonObject body, String phoneNumberId, Instant now) {
     List<Inbound> messages = new ArrayList<>();
     List<Status> statuses = new ArrayList<>();
+    List<Preference> preferences = new ArrayList<>();
     int others = 0;
     for (JsonObject entry : objects(body, "entry", "entry")) {
       for (JsonObject change : objects(entry, "changes", "entry[].changes")) {
@@ -47,9 +54,15 @@ record WebhookEvents(List<Inbound> messages, List<Status> statuses, int otherNum
           Status st = status(s, now);
           if (st != null) statuses.add(st);
         }
+        for (JsonObject p : objects(value, "user_preferences", "user_preferences")) {
+          String waId = string(p, "wa_id");
+          if (waId != null && !Phones.digits(waId).isEmpty() && string(p, "value") != null) {
+            preferences.add(new Preference(Phones.e164(waId), string(p, "category"), string(p, "value"), time(p, now)));
+          }
+        }
       }
     }
-    return new WebhookEvents(messages, statuses, others);
+    return new WebhookEvents(messages, statuses, preferences, others);
   }
 
   private static Inbound inbound(JsonObject m, JsonArray contacts, Instant now) {

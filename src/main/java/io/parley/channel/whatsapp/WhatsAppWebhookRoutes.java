@@ -35,6 +35,7 @@ public final class WhatsAppWebhookRoutes {
   private final Inbox inbox;
   private final Contacts contacts;
   private final StatusUpdates statuses;
+  private final MarketingPreferences preferences;
   private final Clock clock;
   private final long maxBodyBytes;
 
@@ -43,6 +44,7 @@ public final class WhatsAppWebhookRoutes {
     this.inbox = new Inbox(app.store(), app.vertx().eventBus());
     this.contacts = new Contacts(app.store());
     this.statuses = new StatusUpdates(app.store(), app.vertx().eventBus());
+    this.preferences = new MarketingPreferences(app.store(), contacts);
     this.clock = app.clock();
     this.maxBodyBytes = app.config().maxBodyBytes();
   }
@@ -92,7 +94,10 @@ public final class WhatsAppWebhookRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** Messages first (each opens the contact's window, then is stored once), then statuses, in order. */
+  /**
+   * Messages first (each opens the contact's window, then is stored once), then statuses, then the contacts'
+   * marketing preferences, in order.
+   */
   private Future<JsonObject> handle(NumberSettings number, WebhookEvents events, Instant now) {
     int[] fresh = {0};
     Future<Void> done = Future.succeededFuture();
@@ -105,8 +110,12 @@ public final class WhatsAppWebhookRoutes {
     for (WebhookEvents.Status s : events.statuses()) {
       done = done.compose(v -> statuses.apply(number, s, now));
     }
+    for (WebhookEvents.Preference p : events.preferences()) {
+      done = done.compose(v -> preferences.apply(number.channelId(), p));
+    }
     return done.map(v -> new JsonObject().put("messages", fresh[0])
-        .put("duplicates", events.messages().size() - fresh[0]).put("statuses", events.statuses().size()));
+        .put("duplicates", events.messages().size() - fresh[0]).put("statuses", events.statuses().size())
+        .put("preferences", events.preferences().size()));
   }
 
   private Future<Boolean> received(String channelId, WebhookEvents.Inbound m) {

@@ -1,6 +1,7 @@
 package io.parley.channel.whatsapp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import io.parley.store.Collections;
 import io.parley.support.Http;
 import io.parley.support.Poll;
 import io.parley.support.TestParley;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -104,7 +106,7 @@ class WhatsAppWebhookTest {
     JsonObject value = MetaWebhooks.text("16315551181", "wamid.HBgLMTYzMTU1NTExODEVAgASGBQzQTdBMTU5", "Is the webinar free?", wrote);
     Http.Response first = meta.post(value);
     assertEquals(200, first.status(), first.toString());
-    assertEquals(new JsonObject().put("messages", 1).put("duplicates", 0).put("statuses", 0), first.json());
+    assertEquals(new JsonObject().put("messages", 1).put("duplicates", 0).put("statuses", 0).put("preferences", 0), first.json());
     Document stored = rig.db.find(Collections.INBOUND, channel + ":wamid.HBgLMTYzMTU1NTExODEVAgASGBQzQTdBMTU5");
     assertEquals("+16315551181", stored.getString("from"), "phones are E.164, as in audiences");
     assertEquals("Is the webinar free?", stored.getString("text"));
@@ -115,7 +117,7 @@ class WhatsAppWebhookTest {
         .filter(m -> m.getString("platformMessageId").startsWith("wamid.HBgLMTYzMTU1")).count(), n -> n == 1);
 
     Http.Response again = meta.post(value);
-    assertEquals(new JsonObject().put("messages", 0).put("duplicates", 1).put("statuses", 0), again.json());
+    assertEquals(new JsonObject().put("messages", 0).put("duplicates", 1).put("statuses", 0).put("preferences", 0), again.json());
     assertEquals(1, published.stream().filter(m -> m.getString("platformMessageId").startsWith("wamid.HBgLMTYzMTU1")).count(),
         "a redelivery is not published again");
     Document contact = rig.db.find(Collections.WHATSAPP_CONTACTS, channel + ":+16315551181");
@@ -142,6 +144,47 @@ class WhatsAppWebhookTest {
       assertEquals(type, stored.getString("type"));
       assertEquals(expected.get(type), stored.getString("text"), type);
     });
+  }
+
+  /**
+   * Meta's {@code user_preferences}: a contact who stops marketing messages is suppressed (no outreach opens a
+   * dialogue with them), and lifted when they resume; a late webhook of an earlier choice changes nothing, and
+   * resuming does not lift a suppression their own stop word made.
+   */
+  @Test
+  void aContactWhoStopsMarketingMessagesIsSuppressedUntilTheyResume() {
+    Http.Response r = meta.post(preference("16315550123", "marketing_messages", "stop", NOW.minusSeconds(300)));
+    assertEquals(200, r.status(), r.toString());
+    assertEquals(1, r.json().getInteger("preferences"));
+    Document suppressed = rig.db.find(Collections.SUPPRESSIONS, "+16315550123");
+    assertEquals(MarketingPreferences.SOURCE, suppressed.getString("source"));
+    assertEquals(channel, suppressed.getString("channel"));
+
+    assertEquals(200, meta.post(preference("16315550123", "marketing_messages", "resume", NOW.minusSeconds(400))).status());
+    assertNotNull(rig.db.find(Collections.SUPPRESSIONS, "+16315550123"), "an earlier choice, delivered late");
+    assertEquals(200, meta.post(preference("16315550123", "marketing_messages", "resume", NOW.minusSeconds(100))).status());
+    assertNull(rig.db.find(Collections.SUPPRESSIONS, "+16315550123"), "resumed");
+    assertEquals(200, meta.post(preference("16315550123", "marketing_messages", "stop", NOW.minusSeconds(200))).status());
+    assertNull(rig.db.find(Collections.SUPPRESSIONS, "+16315550123"), "the late stop came before the resume");
+
+    rig.db.insert(Collections.SUPPRESSIONS, new Document("_id", "+16315550124").append("channel", channel)
+        .append("at", java.util.Date.from(NOW.minusSeconds(900)))); // their stop word
+    assertEquals(200, meta.post(preference("16315550124", "marketing_messages", "stop", NOW.minusSeconds(60))).status());
+    assertEquals(200, meta.post(preference("16315550124", "marketing_messages", "resume", NOW.minusSeconds(30))).status());
+    Document stands = rig.db.find(Collections.SUPPRESSIONS, "+16315550124");
+    assertNotNull(stands, "a stop word's suppression stands");
+    assertNull(stands.getString("source"));
+
+    assertEquals(200, meta.post(preference("16315550125", "other_messages", "stop", NOW.minusSeconds(10))).status());
+    assertNull(rig.db.find(Collections.SUPPRESSIONS, "+16315550125"), "only marketing messages are Parley's");
+  }
+
+  private static JsonObject preference(String waId, String category, String value, Instant at) {
+    return new JsonObject()
+        .put("contacts", new JsonArray().add(new JsonObject().put("profile", new JsonObject().put("name", "Kerry")).put("wa_id", waId)))
+        .put("user_preferences", new JsonArray().add(new JsonObject().put("wa_id", waId)
+            .put("detail", "User requested to " + value + " marketing messages").put("category", category)
+            .put("value", value).put("timestamp", at.getEpochSecond())));
   }
 
   @Test
