@@ -78,13 +78,19 @@ final class OptOut {
     });
   }
 
-  /** Suppresses {@code address}; true when it was not before. {@code as} is the address the person wrote as. */
+  /**
+   * Suppresses {@code address}; true when it was not before by the person's own word. {@code as} is the
+   * address the person wrote as. A suppression something else made ({@code source}: WhatsApp's marketing
+   * stop, which their resuming lifts) becomes theirs, for good.
+   */
   private Future<Boolean> suppress(String address, String channelId, Document dialogue, String as) {
     Document suppression = new Document("_id", address).append("channel", channelId)
         .append("dialogue", dialogue == null ? null : dialogue.getString("_id")).append("at", Date.from(clock.instant()));
     if (as != null) suppression.append("as", as);
     return Rx.done(suppressions.insertOne(suppression)).map(true)
-        .recover(err -> DuplicateKey.is(err) ? Future.succeededFuture(false) : Future.failedFuture(err));
+        .recover(err -> !DuplicateKey.is(err) ? Future.failedFuture(err)
+            : Rx.first(suppressions.findOneAndReplace(Filters.and(Filters.eq("_id", address), Filters.exists("source")),
+                suppression)).map(before -> before != null));
   }
 
   private Future<Document> close(Document dialogue) {

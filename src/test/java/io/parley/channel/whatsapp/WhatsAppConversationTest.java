@@ -215,6 +215,40 @@ class WhatsAppConversationTest {
     }
   }
 
+  /**
+   * A contact who stopped marketing messages is still answered when they write, and their own STOP then makes
+   * the suppression theirs: confirmed once, and resuming marketing messages no longer lifts it.
+   */
+  @Test
+  void aStopWordAfterAMarketingStopIsConfirmedAndOutlastsAResume() {
+    try (WhatsAppRig rig = new WhatsAppRig(NOW, Map.of("conversation.burstWindowMillis", "0"))) {
+      String channel = rig.channel(new JsonObject());
+      inbox(rig, channel, new JsonArray());
+      MetaWebhooks meta = rig.webhooks(channel);
+      assertEquals(200, meta.post(marketing("16315551188", "stop", NOW.minusSeconds(100))).status());
+      assertEquals("whatsapp_marketing", rig.db.find(Collections.SUPPRESSIONS, "+16315551188").getString("source"));
+
+      assertEquals(200, meta.post(MetaWebhooks.text("16315551188", "wamid.k-1", "Hi", NOW.minusSeconds(50))).status());
+      assertEquals("Hello!", Poll.until("the answer", Duration.ofSeconds(20), () -> sent(rig), r -> r.size() == 1).get(0)
+          .body().getJsonObject("text").getString("body"), "what they start is answered");
+      assertEquals(200, meta.post(MetaWebhooks.text("16315551188", "wamid.k-2", "STOP", NOW.minusSeconds(40))).status());
+      Poll.until("the confirmation", Duration.ofSeconds(20), () -> sent(rig), r -> r.size() == 2);
+      Document theirs = Poll.until("the suppression to be theirs", Duration.ofSeconds(10),
+          () -> rig.db.find(Collections.SUPPRESSIONS, "+16315551188"), d -> d.getString("source") == null);
+      assertEquals(channel, theirs.getString("channel"));
+
+      assertEquals(200, meta.post(marketing("16315551188", "resume", NOW.minusSeconds(10))).status());
+      assertTrue(rig.db.find(Collections.SUPPRESSIONS, "+16315551188") != null, "their stop word stands");
+    }
+  }
+
+  private static JsonObject marketing(String waId, String value, Instant at) {
+    return new JsonObject().put("contacts", new JsonArray().add(new JsonObject().put("wa_id", waId)))
+        .put("user_preferences", new JsonArray().add(new JsonObject().put("wa_id", waId).put("category", "marketing_messages")
+            .put("value", value).put("detail", "User requested to " + value + " marketing messages")
+            .put("timestamp", at.getEpochSecond())));
+  }
+
   /** A running incoming task on {@code channel}, manager Lena, answered by scripted {@code rules} or "Hello!". */
   private static String inbox(WhatsAppRig rig, String channel, JsonArray rules) {
     String ai = created(rig, "/api/ai-profiles", new JsonObject().put("name", "Bot").put("provider", "scripted")
