@@ -72,12 +72,13 @@ final class ContactMoves {
         });
   }
 
-  /** Suppresses {@code to} when {@code from} was: it is the same person. */
+  /** Suppresses {@code to} when {@code from} was, in the same way: it is the same person. */
   private Future<Void> carryOptOut(String from, String to, String channelId, String dialogueId) {
     return Rx.first(suppressions.find(Filters.eq("_id", from)).limit(1)).compose(s -> {
       if (s == null) return Future.succeededFuture();
       Document moved = new Document("_id", to).append("channel", channelId).append("dialogue", dialogueId)
           .append("at", Date.from(clock.instant())).append("movedFrom", from);
+      if (s.getString("source") != null) moved.append("source", s.getString("source")); // what lifts it, lifts this too
       return Rx.done(suppressions.insertOne(moved))
           .recover(err -> DuplicateKey.is(err) ? Future.succeededFuture() : Future.failedFuture(err));
     });

@@ -212,6 +212,19 @@ class WhatsAppConversationTest {
       Document carried = Poll.until("the new number to be suppressed", Duration.ofSeconds(10),
           () -> rig.db.find(Collections.SUPPRESSIONS, "+16315551197"), s -> s != null);
       assertEquals("+16315551187", carried.getString("movedFrom"));
+      assertEquals(null, carried.getString("source"), "their stop word's: for good");
+
+      // a marketing stop moves as one, which resuming lifts
+      assertEquals(200, meta.post(marketing("16315551189", "stop", NOW)).status());
+      assertEquals(200, meta.post(MetaWebhooks.text("16315551189", "wamid.t-1", "Hi", NOW.plusSeconds(50))).status());
+      Poll.until("their dialogue", Duration.ofSeconds(10), () -> rig.db.find(Collections.DIALOGUE_KEYS, channel + ":+16315551189"),
+          k -> k != null);
+      assertEquals(200, meta.post(MetaWebhooks.message("16315551189", "wamid.t-n", "system", new JsonObject()
+          .put("body", "User Tom changed from 16315551189 to 16315551199").put("wa_id", "16315551199")
+          .put("type", "user_changed_number"), NOW.plusSeconds(55))).status());
+      Document marketingMoved = Poll.until("the new number suppressed", Duration.ofSeconds(10),
+          () -> rig.db.find(Collections.SUPPRESSIONS, "+16315551199"), x -> x != null);
+      assertEquals("whatsapp_marketing", marketingMoved.getString("source"));
     }
   }
 
