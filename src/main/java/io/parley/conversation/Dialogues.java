@@ -162,7 +162,7 @@ final class Dialogues {
 
   /**
    * A reaction or notice found stored already when routing again after a crash: as {@link #uncounted} does
-   * for messages, the dialogue's reactions and notices are counted against {@code notes}, and if one was
+   * for messages, the dialogue's reactions and notices are counted against {@link #NOTES}, and if one was
    * never recorded in the dialogue (the managers' list, the AI's context) this one is recorded now.
    */
   private Future<Stored> unrecorded(Document dialogue, Document message) {

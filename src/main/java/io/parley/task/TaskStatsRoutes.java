@@ -1,8 +1,8 @@
 package io.parley.task;
 
-import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Accumulators;
 import com.mongodb.client.model.Aggregates;
+import com.mongodb.client.model.Filters;
 import io.parley.App;
 import io.parley.http.Api;
 import io.parley.http.ApiError;

@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * What one webhook post of Meta's envelope ({@code entry[].changes[].value}) carries for one number:
- * the messages contacts sent, the statuses of messages we sent, and contacts' marketing preferences. Changes for another phone number id
- * are left out. A body that is not the envelope is refused; an item missing its id is skipped.
+ * the messages contacts sent, the statuses of messages we sent, and contacts' marketing preferences. Changes
+ * for another phone number id are left out. A body that is not the envelope is refused; an item missing its
+ * id is skipped.
  */
 record WebhookEvents(List<Inbound> messages, List<Status> statuses, List<Preference> preferences, int otherNumbers) {
 
