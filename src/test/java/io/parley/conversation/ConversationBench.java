@@ -79,7 +79,7 @@ public final class ConversationBench {
   public static void main(String[] args) throws Exception {
     int contacts = arg(args, 0, 32);
     int window = arg(args, 1, 20);
-    int warmup = arg(args, 2, 5);
+    int warmup = arg(args, 2, 120);
     System.out.printf("contacts %d (closed loop), warm-up %d s, window %d s, cores %d, collector %s%n", contacts, warmup,
         window, Runtime.getRuntime().availableProcessors(), DispatchBench.collectors());
     String secret = StandardWebhooks.newSecret();
