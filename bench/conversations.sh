@@ -7,10 +7,4 @@
 # core in `top -H`), and the rate measured was that of a cold process (about 330/s against 1,100–1,400/s after 120 s).
 set -euo pipefail
 # The collector of the production image (docker/Dockerfile); BENCH_GC=-XX:+UseG1GC measures the JVM's default.
-cd "$(dirname "$0")/.."
-./mvnw -q -o test-compile
-./mvnw -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-mkdir -p bench/results
-java -Xmx1g ${BENCH_GC--XX:+UseShenandoahGC} ${BENCH_JAVA_OPTS:-} -Djava.util.logging.config.file=/dev/null \
-  -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
-  io.parley.conversation.ConversationBench "$@" 2>bench/results/conversations.log | tee bench/results/conversations.txt
+exec "$(dirname "$0")/java.sh" 1g io.parley.conversation.ConversationBench conversations "$@"

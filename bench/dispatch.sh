@@ -4,10 +4,4 @@
 # Usage: bench/dispatch.sh [channels targets windowSeconds warmupSeconds]  (default 1000 100000 60 15)
 set -euo pipefail
 # The collector of the production image (docker/Dockerfile); BENCH_GC=-XX:+UseG1GC measures the JVM's default.
-cd "$(dirname "$0")/.."
-./mvnw -q test-compile
-./mvnw -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-mkdir -p bench/results
-java -Xmx2g ${BENCH_GC--XX:+UseShenandoahGC} ${BENCH_JAVA_OPTS:-} -Djava.util.logging.config.file=/dev/null \
-  -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
-  io.parley.dispatch.DispatchBench "$@" 2>bench/results/dispatch.log | tee bench/results/dispatch.txt
+exec "$(dirname "$0")/java.sh" 2g io.parley.dispatch.DispatchBench dispatch "$@"

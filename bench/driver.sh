@@ -4,10 +4,5 @@
 # worker threads, alternating. Usage: bench/driver.sh [concurrency windowSeconds warmupSeconds rounds]
 # (default 32 15 20 2).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-./mvnw -q -o test-compile
-./mvnw -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-mkdir -p bench/results
-java -Xmx1g ${BENCH_GC--XX:+UseShenandoahGC} ${BENCH_JAVA_OPTS:-} -Djava.util.logging.config.file=/dev/null \
-  -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
-  io.parley.store.DriverBench "$@" 2>bench/results/driver.log | tee bench/results/driver.txt
+# The collector of the production image (docker/Dockerfile); BENCH_GC=-XX:+UseG1GC measures the JVM's default.
+exec "$(dirname "$0")/java.sh" 1g io.parley.store.DriverBench driver "$@"
