@@ -114,12 +114,12 @@ public final class DriverBench {
     CountDownLatch stopped = new CountDownLatch(ids.size());
     Context context = vertx.getOrCreateContext();
     for (String id : ids) context.runOnContext(v -> chain(id, write, done, stop, stopped));
-    Thread.sleep(warmup * 1000L);
+    TimeUnit.SECONDS.sleep(warmup); // the JIT settles before the window
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpu0 = os.getProcessCpuTime();
     long n0 = done.sum();
     long t0 = System.nanoTime();
-    Thread.sleep(window * 1000L);
+    TimeUnit.SECONDS.sleep(window); // the measured window itself, in wall time
     long n1 = done.sum();
     long t1 = System.nanoTime();
     long cpu1 = os.getProcessCpuTime();
