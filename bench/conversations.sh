@@ -5,6 +5,8 @@
 # Usage: bench/conversations.sh [contacts windowSeconds warmupSeconds]  (default 32 20 120)
 # The warm-up is long on purpose: with 5 s, the JIT (C2) was still compiling Parley's paths in the window (half a
 # core in `top -H`), and the rate measured was that of a cold process (about 330/s against 1,100–1,400/s after 120 s).
+# BENCH_JAVA_OPTS=-Dbench.store=process runs the embedded store in a JVM of its own (as a MongoDB server would be) and
+# reports that process's CPU beside Parley's.
 set -euo pipefail
 # The collector of the production image (docker/Dockerfile); BENCH_GC=-XX:+UseG1GC measures the JVM's default.
 exec "$(dirname "$0")/java.sh" 1g io.parley.conversation.ConversationBench conversations "$@"

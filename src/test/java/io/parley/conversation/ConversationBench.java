@@ -17,6 +17,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -117,15 +118,17 @@ public final class ConversationBench {
       signer.sign(StandardWebhooks.newMessageId(), reply.getBytes()).asMap().forEach(request::putHeader);
       request.sendBuffer(reply);
     })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    Result r = run(load, "http://127.0.0.1:" + server.actualPort() + "/webhooks", "base-", contacts, window, warmup);
+    Result r = run(load, "http://127.0.0.1:" + server.actualPort() + "/webhooks", "base-", contacts, window, warmup, null);
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     return r;
   }
 
   private static Result parley(Load load, String secret, String receiverUrl, int contacts, int window, int warmup)
       throws Exception {
-    try (TestParley parley = TestParley.start(TestParley.tempDir(),
-        Map.of("dispatch.enabled", "false", "conversation.burstWindowMillis", "0"), Clock.systemUTC())) {
+    Map<String, String> config = new HashMap<>(Map.of("dispatch.enabled", "false", "conversation.burstWindowMillis", "0"));
+    // -Dbench.store=process: the same embedded store in a JVM of its own, as a MongoDB server would be
+    Process store = "process".equals(System.getProperty("bench.store")) ? DispatchBench.storeProcess(config) : null;
+    try (TestParley parley = TestParley.start(TestParley.tempDir(), config, Clock.systemUTC())) {
       Http http = parley.http();
       String channel = created(http, "/api/channels", new JsonObject().put("type", "web").put("name", "bench")
           .put("settings", new JsonObject().put("callbackUrl", receiverUrl).put("secret", secret)));
@@ -138,11 +141,19 @@ public final class ConversationBench {
           .put("format", "incoming").put("channels", new JsonArray().add(channel)).put("managers", new JsonArray().add(manager))
           .put("ai", ai).put("spendLimitPerDialogue", "1"));
       http.post("/api/tasks/" + task + "/start", TestParley.ADMIN, null);
-      return run(load, "http://127.0.0.1:" + parley.port() + "/webhooks/web/" + channel, "contact-", contacts, window, warmup);
+      return run(load, "http://127.0.0.1:" + parley.port() + "/webhooks/web/" + channel, "contact-", contacts, window, warmup,
+          store);
+    } finally {
+      if (store != null) {
+        store.getOutputStream().close();
+        if (!store.waitFor(10, TimeUnit.SECONDS)) store.destroyForcibly();
+      }
     }
   }
 
-  private static Result run(Load load, String url, String prefix, int contacts, int window, int warmup) throws Exception {
+  /** Runs the closed loop; {@code store}, the store's own process if it has one, has its CPU measured too. */
+  private static Result run(Load load, String url, String prefix, int contacts, int window, int warmup, Process store)
+      throws Exception {
     load.webhookUrl = url;
     load.latencies.clear();
     load.replies.set(0);
@@ -156,22 +167,27 @@ public final class ConversationBench {
     TimeUnit.SECONDS.sleep(warmup);
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpu0 = os.getProcessCpuTime();
+    long storeCpu0 = DispatchBench.cpuNanos(store);
     long t0 = System.nanoTime();
     load.measuring = true;
     TimeUnit.SECONDS.sleep(window);
     load.measuring = false;
     double seconds = (System.nanoTime() - t0) / 1e9;
     double cpu = (os.getProcessCpuTime() - cpu0) / 1e9 / seconds;
+    double storeCpu = store == null ? Double.NaN : (DispatchBench.cpuNanos(store) - storeCpu0) / 1e9 / seconds;
     load.running = false;
     TimeUnit.SECONDS.sleep(1);
     List<Long> sorted = new ArrayList<>(load.latencies);
     Collections.sort(sorted);
-    return new Result(load.replies.get() / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), cpu);
+    return new Result(load.replies.get() / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), cpu, storeCpu);
   }
 
-  private record Result(double rate, double p50, double p99, double cpu) {
+  /** {@code storeCpu}: the cores the store's own process used, NaN when the store ran in this JVM. */
+  private record Result(double rate, double p50, double p99, double cpu, double storeCpu) {
     String row(String name) {
-      return String.format("| %s | %.0f | %.1f ms | %.1f ms | %.2f |", name, rate, p50, p99, cpu);
+      String cores = Double.isNaN(storeCpu) ? String.format("%.2f", cpu)
+          : String.format("%.2f + store process %.2f", cpu, storeCpu);
+      return String.format("| %s | %.0f | %.1f ms | %.1f ms | %s |", name, rate, p50, p99, cores);
     }
   }
 

@@ -144,7 +144,7 @@ public final class DispatchBench {
   }
 
   /** Starts {@link io.parley.store.StoreProcess} on a temporary directory and points Parley's {@code mongo.uri} at it. */
-  private static Process storeProcess(Map<String, String> config) throws Exception {
+  public static Process storeProcess(Map<String, String> config) throws Exception {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(javaBin, "-Xmx1g"));
     // more JVM options for the store's process: -Dbench.storeJavaOpts="-Xlog:gc:file=..." (space-separated)
@@ -171,7 +171,7 @@ public final class DispatchBench {
     return String.join(" + ", ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList());
   }
 
-  private static long cpuNanos(Process p) {
+  public static long cpuNanos(Process p) {
     return p == null ? 0 : p.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
   }
 
