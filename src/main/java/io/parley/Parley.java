@@ -48,9 +48,11 @@ public final class Parley {
   public static Future<Parley> start(ParleyConfig config, Clock clock) {
     Store store = Store.open(config);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    // Micrometer warns once "This Gauge has been already registered (vertx.http.server.active.requests)":
-    // vertx-micrometer-metrics 5.0 re-registers that gauge on every request (its issue #259). The gauge
-    // still counts correctly; nothing in this set-up causes or can avoid it.
+    // Micrometer warns once at start "This Gauge has been already registered (vertx.eventbus.handlers)":
+    // vertx-micrometer-metrics 5.0 registers that gauge again for every event-bus consumer (and
+    // vertx.http.server.active.requests for every request; Micrometer logs only the first at WARNING). Each
+    // registration finds the counter the first one made (its LongGaugeBuilder keeps one per meter id), so the
+    // gauges count correctly; nothing in this set-up causes or can avoid the warning.
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry))
