@@ -99,7 +99,7 @@ public final class ConversationBench {
     System.out.println(bare.row("bare Vert.x (verify, parse, signed POST)"));
     Result parley = parley(load, secret, receiverUrl, contacts, window, warmup);
     System.out.println(parley.row("Parley (route, store, scripted reply, POST, store)"));
-    System.out.printf("Parley / baseline: %.0f%%%n", 100.0 * parley.rate() / bare.rate());
+    System.out.printf("Parley / baseline: %.1f%%%n", 100.0 * parley.rate() / bare.rate());
     loadVertx.close();
     System.exit(0);
   }
