@@ -144,10 +144,7 @@ public final class ConversationBench {
       return run(load, "http://127.0.0.1:" + parley.port() + "/webhooks/web/" + channel, "contact-", contacts, window, warmup,
           store);
     } finally {
-      if (store != null) {
-        store.getOutputStream().close();
-        if (!store.waitFor(10, TimeUnit.SECONDS)) store.destroyForcibly();
-      }
+      DispatchBench.stopStore(store);
     }
   }
 

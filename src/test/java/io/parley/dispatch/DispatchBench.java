@@ -136,11 +136,15 @@ public final class DispatchBench {
       claims(parley, http);
     } finally {
       receiverVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      if (store != null) {
-        store.getOutputStream().close();
-        if (!store.waitFor(10, TimeUnit.SECONDS)) store.destroyForcibly();
-      }
+      stopStore(store);
     }
+  }
+
+  /** Stops a store started by {@link #storeProcess} (closing its input ends it); nothing when {@code store} is null. */
+  public static void stopStore(Process store) throws Exception {
+    if (store == null) return;
+    store.getOutputStream().close();
+    if (!store.waitFor(10, TimeUnit.SECONDS)) store.destroyForcibly();
   }
 
   /** Starts {@link io.parley.store.StoreProcess} on a temporary directory and points Parley's {@code mongo.uri} at it. */
