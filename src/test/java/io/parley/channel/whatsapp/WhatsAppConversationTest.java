@@ -118,12 +118,8 @@ class WhatsAppConversationTest {
       String task = inbox(rig, channel, new JsonArray().add(new JsonObject().put("pattern", "price").put("reply", "It is free.")));
       MetaWebhooks meta = rig.webhooks(channel);
 
-      assertEquals(200, meta.post(MetaWebhooks.text("16315551185", "wamid.r-1", "Hi", NOW)).status());
-      String hello = Poll.until("the first reply", Duration.ofSeconds(20), () -> sent(rig), r -> r.size() == 1).get(0)
-          .body().getJsonObject("text").getString("body");
-      assertEquals("Hello!", hello);
-      Document d = Poll.until("the reply to be recorded", Duration.ofSeconds(10), () -> dialogues(rig, task),
-          all -> all.size() == 1 && all.get(0).get("answeredSeq", Number.class).longValue() == 1).get(0);
+      Document d = greeted(rig, meta, task, "16315551185", "wamid.r-1");
+      assertEquals("Hello!", sent(rig).get(0).body().getJsonObject("text").getString("body"));
       String replied = rig.db.find(Collections.DIALOGUES, d.getString("_id")).get("lastMessage", Document.class).getString("id");
       String wamid = rig.db.find(Collections.MESSAGES, replied).getString("platformMessageId");
 
@@ -165,10 +161,7 @@ class WhatsAppConversationTest {
       String task = inbox(rig, channel, new JsonArray().add(new JsonObject().put("pattern", "price").put("reply", "It is free.")));
       MetaWebhooks meta = rig.webhooks(channel);
 
-      assertEquals(200, meta.post(MetaWebhooks.text("16315551186", "wamid.m-1", "Hi", NOW)).status());
-      Poll.until("the first reply", Duration.ofSeconds(20), () -> sent(rig), r -> r.size() == 1);
-      String id = Poll.until("the reply to be recorded", Duration.ofSeconds(10), () -> dialogues(rig, task),
-          all -> all.size() == 1 && all.get(0).get("answeredSeq", Number.class).longValue() == 1).get(0).getString("_id");
+      String id = greeted(rig, meta, task, "16315551186", "wamid.m-1").getString("_id");
       JsonObject changed = new JsonObject().put("body", "User Kerry changed from 16315551186 to 16315551196")
           .put("wa_id", "16315551196").put("type", "user_changed_number");
       assertEquals(200, meta.post(MetaWebhooks.message("16315551186", "wamid.m-n", "system", changed, NOW.plusSeconds(5))).status());
@@ -272,6 +265,14 @@ class WhatsAppConversationTest {
         .put("ai", ai).put("spendLimitPerDialogue", "1"));
     assertEquals(200, rig.http.post("/api/tasks/" + task + "/start", TestParley.ADMIN, null).status());
     return task;
+  }
+
+  /** {@code from} writes "Hi" (as {@code wamid}) and is answered once: their dialogue, once the reply is recorded. */
+  private static Document greeted(WhatsAppRig rig, MetaWebhooks meta, String task, String from, String wamid) {
+    assertEquals(200, meta.post(MetaWebhooks.text(from, wamid, "Hi", NOW)).status());
+    Poll.until("the first reply", Duration.ofSeconds(20), () -> sent(rig), r -> r.size() == 1);
+    return Poll.until("the reply to be recorded", Duration.ofSeconds(10), () -> dialogues(rig, task),
+        all -> all.size() == 1 && all.get(0).get("answeredSeq", Number.class).longValue() == 1).get(0);
   }
 
   private static List<Document> dialogues(WhatsAppRig rig, String task) {
