@@ -257,10 +257,12 @@ final class Dialogues {
   Future<Document> outcome(String dialogueId, String outcome, String by, boolean close, Instant at, List<String> whileIn) {
     List<Bson> set = new ArrayList<>(List.of(Updates.set("outcome", outcome), Updates.set("outcomeBy", by),
         Updates.set("outcomeAt", Date.from(at))));
-    if (close) {
+    if (close) { // closed as a manager's close records it: when and by whom (the API's closedAt)
       set.add(Updates.set("state", CLOSED));
       set.add(Updates.set("stateReason", "outcome " + outcome));
       set.add(Updates.set("stateAt", Date.from(at)));
+      set.add(Updates.set("closedAt", Date.from(at)));
+      set.add(Updates.set("closedBy", by));
     }
     return update(Filters.and(Filters.eq("_id", dialogueId), Filters.in("state", whileIn)), Updates.combine(set),
         WITHOUT_CONTEXT);

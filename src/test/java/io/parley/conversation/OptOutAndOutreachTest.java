@@ -97,6 +97,9 @@ class OptOutAndOutreachTest {
     Document d = rig.dialogue("bob");
     assertEquals("closed", d.getString("state"));
     assertEquals("opted_out", d.getString("outcome"));
+    assertEquals(rig.clock.instant().toString(),
+        rig.http.get("/api/dialogues/" + d.getString("_id"), TestParley.ADMIN).json().getString("closedAt"));
+    assertEquals("system", d.getString("closedBy"));
     assertNotNull(rig.db.find(Collections.SUPPRESSIONS, "bob"));
     for (String task : List.of(b, c)) {
       JsonObject e = entry(task, "bob");

@@ -199,6 +199,9 @@ class ScriptedConversationTest {
     assertTrue(rig.repliesTo("yes-1").get(0).getString("text").endsWith("will call you."));
     assertEquals("closed", d.getString("state"));
     assertEquals("success", d.getString("outcome"));
+    JsonObject shown = rig.http.get("/api/dialogues/" + d.getString("_id"), TestParley.ADMIN).json();
+    assertEquals(rig.clock.instant().toString(), shown.getString("closedAt"), "closed when the AI declared the outcome");
+    assertEquals("ai", d.getString("closedBy"));
 
     rig.writeAndRoute("yes-1", "hello again?");
     rig.scheduler.advance(Duration.ofSeconds(3));
