@@ -1,14 +1,10 @@
 package io.parley.channel.telegram;
 
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Updates;
 import io.parley.channel.Channel;
 import io.parley.channel.OutgoingMessage;
+import io.parley.channel.PlatformClosures;
 import io.parley.channel.SendResult;
-import io.parley.store.Collections;
-import io.parley.store.Rx;
 import io.vertx.core.Future;
-import java.util.Date;
 import java.util.List;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -77,11 +73,10 @@ public final class TelegramChannel implements Channel {
     });
   }
 
-  /** The person blocked the bot: their dialogue, if one was opened, is closed. */
+  /** The person blocked the bot: their dialogue, if one was opened, is closed ({@link PlatformClosures}). */
   private Future<Void> closeDialogue(String dialogueId) {
-    return Rx.done(runtime.store.collection(Collections.DIALOGUES).updateOne(Filters.eq("_id", dialogueId),
-            Updates.combine(Updates.set("state", "closed"), Updates.set("closedReason", TelegramAnswers.BLOCKED),
-                Updates.set("closedAt", Date.from(runtime.clock.instant())))))
+    return PlatformClosures.close(runtime.store, runtime.vertx.eventBus(), dialogueId, TelegramAnswers.BLOCKED,
+            runtime.clock.instant()).<Void>mapEmpty()
         .recover(err -> {
           log.warn("Telegram channel {}: could not close dialogue {} of a person who blocked the bot", channelId, dialogueId, err);
           return Future.succeededFuture();

@@ -6,8 +6,8 @@ import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
-import io.parley.EventAddresses;
 import io.parley.audience.BatchWriter;
+import io.parley.channel.PlatformClosures;
 import io.parley.audience.TargetState;
 import io.parley.store.Collections;
 import io.parley.store.Rx;
@@ -16,7 +16,6 @@ import io.parley.task.TaskCounters;
 import io.parley.task.TaskProgress;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Date;
@@ -40,9 +39,11 @@ final class StatusUpdates {
   private final MongoCollection<Document> audience;
   private final TaskCounters counters;
   private final TaskProgress progress;
+  private final Store store;
   private final EventBus eventBus;
 
   StatusUpdates(Store store, EventBus eventBus) {
+    this.store = store;
     this.sent = new SentMessages(store);
     this.messages = store.collection(Collections.MESSAGES);
     this.dialogues = store.collection(Collections.DIALOGUES);
@@ -101,7 +102,8 @@ final class StatusUpdates {
         : Rx.first(dialogues.find(Filters.eq("_id", mine.getString("dialogueId"))).limit(1)).compose(dialogue -> {
           if (dialogue == null) return Future.succeededFuture();
           return failTarget(dialogue, mine.getString("messageId"), status.failure(), now)
-              .compose(v -> closeDialogue(dialogue, status.failure(), now));
+              .compose(v -> PlatformClosures.close(store, eventBus, dialogue.getString("_id"), status.failure(), now))
+              .mapEmpty();
         }));
   }
 
@@ -116,21 +118,5 @@ final class StatusUpdates {
             new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE)))
         .compose(before -> before == null ? Future.succeededFuture()
             : counters.move(taskId, TargetState.SENT, TargetState.FAILED, 1));
-  }
-
-  private Future<Void> closeDialogue(Document dialogue, String reason, Instant now) {
-    String id = dialogue.getString("_id");
-    return Rx.first(dialogues.findOneAndUpdate(Filters.and(Filters.eq("_id", id), Filters.ne("state", "closed")),
-            Updates.combine(Updates.set("state", "closed"), Updates.set("stateReason", reason),
-                Updates.set("closedAt", Date.from(now)))))
-        .map(before -> {
-          if (before != null) {
-            eventBus.publish(EventAddresses.DIALOGUE_UPDATED, new JsonObject().put("dialogueId", id)
-                .put("taskId", dialogue.getString("task")).put("channelId", dialogue.getString("channel"))
-                .put("manager", dialogue.getString("manager")).put("kind", "state").put("state", "closed")
-                .put("reason", reason).put("at", now.toString()));
-          }
-          return null;
-        });
   }
 }

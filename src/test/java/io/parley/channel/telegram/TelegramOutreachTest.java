@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mongodb.client.model.Filters;
+import io.parley.EventAddresses;
 import io.parley.channel.SendResult;
 import io.parley.store.Collections;
 import io.parley.support.Poll;
+import io.parley.support.TestParley;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
@@ -123,12 +126,29 @@ class TelegramOutreachTest {
       String dialogue = io.parley.store.Ids.newId();
       rig.db.insert(Collections.DIALOGUES, new Document("_id", dialogue).append("task", task).append("channel", rig.channel)
           .append("contact", "@ann_smith").append("state", "open"));
+      List<JsonObject> feed = new CopyOnWriteArrayList<>();
+      TelegramRig.await(rig.app().vertx().eventBus().<JsonObject>consumer(EventAddresses.DIALOGUE_UPDATED,
+          m -> feed.add(m.body())).completion());
       SendResult reply = TelegramRig.await(rig.channel().send(
           new io.parley.channel.OutgoingMessage(io.parley.store.Ids.newId(), dialogue, "@ann_smith", "Are you there?")));
       assertEquals(new SendResult.Failed("blocked"), reply);
       Document closed = rig.db.find(Collections.DIALOGUES, dialogue);
       assertEquals("closed", closed.getString("state"));
-      assertEquals("blocked", closed.getString("closedReason"));
+      // as the managers' list shows any closed dialogue: why, and since when
+      JsonObject shown = rig.http.get("/api/dialogues/" + dialogue, TestParley.ADMIN).json();
+      assertEquals("blocked", shown.getString("stateReason"));
+      assertEquals(rig.clock.instant().toString(), shown.getString("closedAt"));
+      JsonObject event = Poll.until("the managers' feed told", Duration.ofSeconds(5),
+          () -> feed.stream().filter(e -> dialogue.equals(e.getString("dialogueId"))).findFirst().orElse(null), e -> e != null);
+      assertEquals("state", event.getString("kind"));
+      assertEquals("closed", event.getString("state"));
+      assertEquals("blocked", event.getString("reason"));
+
+      rig.clock.advance(Duration.ofSeconds(1));
+      assertEquals(new SendResult.Failed("blocked"), TelegramRig.await(rig.channel().send(
+          new io.parley.channel.OutgoingMessage(io.parley.store.Ids.newId(), dialogue, "@ann_smith", "Still there?"))));
+      assertEquals(closed.getDate("closedAt"), rig.db.find(Collections.DIALOGUES, dialogue).getDate("closedAt"),
+          "closed once: a later refusal changes nothing");
     }
   }
 
