@@ -1,12 +1,11 @@
 package io.parley.dialogue;
 
+import io.parley.http.Money;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.math.BigDecimal;
 import java.util.Date;
 import java.util.List;
 import org.bson.Document;
-import org.bson.types.Decimal128;
 
 /** Dialogue and message documents as the managers' API shows them. */
 final class DialogueMapper {
@@ -24,7 +23,7 @@ final class DialogueMapper {
         .put("stateReason", d.getString("stateReason"))
         .put("origin", d.getString("origin"))
         .put("outcome", d.getString("outcome"))
-        .put("spend", money(d.get("spend")))
+        .put("spend", Money.text(d.get("spend")))
         .put("unread", d.get("unread") instanceof Number n ? n.intValue() : 0)
         .put("createdAt", instant(d.getDate("createdAt")))
         .put("lastMessageAt", instant(d.getDate("lastMessageAt")))
@@ -51,14 +50,8 @@ final class DialogueMapper {
         .put("status", "sending".equals(m.getString("status")) ? "pending" : m.getString("status"))
         .put("reason", m.getString("reason") != null ? m.getString("reason") : m.getString("failure")) // older records named it failure
         .put("channelMessageId", m.getString("platformMessageId"))
-        .put("cost", money(m.get("cost")))
+        .put("cost", Money.text(m.get("cost")))
         .put("at", instant(m.getDate("createdAt")));
-  }
-
-  static String money(Object value) {
-    if (value instanceof Decimal128 d) return d.bigDecimalValue().stripTrailingZeros().toPlainString();
-    if (value instanceof BigDecimal b) return b.stripTrailingZeros().toPlainString();
-    return "0";
   }
 
   static String instant(Date date) {

@@ -1,6 +1,7 @@
 package io.parley.task;
 
 import io.parley.audience.TargetState;
+import io.parley.http.Money;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -89,7 +90,7 @@ final class TaskMapper {
     for (TargetState s : TargetState.values()) progress.put(s.wire(), TaskCounters.of(doc, s));
     progress.put("dialogues", number(stats, "dialogues"))
         .put("succeeded", number(stats, "succeeded"))
-        .put("spend", stats == null ? "0" : decimal(stats, "spend").toPlainString());
+        .put("spend", Money.text(stats == null ? null : stats.get("spend")));
     return new JsonObject().put("id", doc.getString("_id")).mergeIn(json)
         .put("spendLimitPerDialogue", decimal(doc, "spendLimitPerDialogue").toPlainString())
         .put("status", status.wire())

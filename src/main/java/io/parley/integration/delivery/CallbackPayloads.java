@@ -3,19 +3,18 @@ package io.parley.integration.delivery;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import io.parley.App;
+import io.parley.audience.TargetState;
+import io.parley.http.Money;
 import io.parley.store.Collections;
 import io.parley.store.DocumentStore;
-import io.parley.audience.TargetState;
 import io.parley.task.TaskCounters;
 import io.parley.task.TaskProgress;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.math.BigDecimal;
 import java.util.Date;
 import java.util.List;
 import org.bson.Document;
-import org.bson.types.Decimal128;
 
 /**
  * The {@code data} of callbacks, read from the store when the fact happens: the task, the contact with
@@ -49,7 +48,7 @@ final class CallbackPayloads {
           Document fields = dialogue.get("fields", Document.class);
           data.put("contact", new JsonObject().put("address", dialogue.getString("contact"))
               .put("fields", fields == null ? new JsonObject() : new JsonObject(fields.toJson())));
-          data.put("spend", money(dialogue.get("spend")));
+          data.put("spend", Money.text(dialogue.get("spend")));
         }
         return data.mergeIn(extra);
       }));
@@ -72,7 +71,7 @@ final class CallbackPayloads {
       JsonObject countsJson = new JsonObject();
       for (TargetState state : TargetState.values()) countsJson.put(state.wire(), TaskCounters.of(t, state));
       return task.put("name", t.getString("name")).put("status", t.getString("status")).put("counts", countsJson)
-          .put("spend", money(stats == null ? null : stats.get("spend")));
+          .put("spend", Money.text(stats == null ? null : stats.get("spend")));
     });
   }
 
@@ -96,12 +95,6 @@ final class CallbackPayloads {
           .put("text", m.getString("text")).put("createdAt", iso(m.getDate("createdAt"))));
     }
     return list;
-  }
-
-  static String money(Object value) {
-    if (value instanceof Decimal128 d) return d.bigDecimalValue().toPlainString();
-    if (value instanceof BigDecimal b) return b.toPlainString();
-    return "0";
   }
 
   private static String iso(Date date) {

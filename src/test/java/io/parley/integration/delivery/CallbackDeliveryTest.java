@@ -72,7 +72,7 @@ class CallbackDeliveryTest {
     assertEquals(new JsonObject().put("address", "client-7").put("fields", new JsonObject().put("name", "Dana")),
         data.getJsonObject("contact"));
     assertEquals("success", data.getString("outcome"));
-    assertEquals("0.35", data.getString("spend"));
+    assertEquals("0.35", data.getString("spend"), "as the dialogue API writes it: exact, no trailing zeros");
     JsonObject summary = data.getJsonObject("dialogue");
     assertEquals("closed", summary.getString("state"));
     assertEquals(7, summary.getInteger("messageCount"));

@@ -99,14 +99,17 @@ final class CallbackRig implements AutoCloseable {
     return id;
   }
 
-  /** A dialogue of {@code taskId} with contact client-7 (merge field name=Dana), spend 0.35 and 7 messages. */
+  /**
+   * A dialogue of {@code taskId} with contact client-7 (merge field name=Dana), spend 0.350 (as sums of prices
+   * leave it, with a trailing zero) and 7 messages.
+   */
   String dialogue(String taskId) {
     String id = Ids.newId();
     Instant t0 = clock.instant().minusSeconds(600);
     db.insert(Collections.DIALOGUES, new Document("_id", id).append("task", taskId).append("channel", Ids.newId())
         .append("contact", "client-7").append("fields", new Document("name", "Dana")).append("manager", Ids.newId())
         .append("state", "closed").append("outcome", "success").append("origin", "outreach")
-        .append("spend", new Decimal128(new java.math.BigDecimal("0.35"))).append("createdAt", Date.from(t0))
+        .append("spend", new Decimal128(new java.math.BigDecimal("0.350"))).append("createdAt", Date.from(t0))
         .append("lastMessageAt", Date.from(t0.plusSeconds(70))));
     for (int i = 1; i <= 7; i++) {
       boolean out = i % 2 == 1;
