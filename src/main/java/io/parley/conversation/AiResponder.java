@@ -8,6 +8,7 @@ import io.parley.ai.ChatContext;
 import io.parley.ai.ReplyWriter;
 import io.parley.ai.ReplyWriters;
 import io.parley.channel.ChannelClients;
+import io.parley.http.Money;
 import io.parley.store.Collections;
 import io.parley.store.DocumentStore;
 import io.parley.store.Ids;
@@ -137,12 +138,17 @@ public final class AiResponder extends VerticleBase {
       }
       ChatContext context = Context.of(b.dialogue(), manager.result());
       BigDecimal worst = writer.worstCase(context);
-      return reserve(b, worst, now(), 1).compose(verdict -> switch (verdict) {
+      return reserve(b, worst, now(), 1).compose(r -> switch (r.verdict()) {
         case GRANTED -> write(writer, context, 1, now()).transform(ar -> ar.succeeded() ? written(b, writer, worst, ar.result())
             : spend.settle(b.id(), b.reservation(), b.task().getString("_id"), charged(ar.cause()))
                 .compose(s -> handOver(b.dialogue(), "AI provider failed: " + ar.cause().getMessage())));
         case BUSY -> handOver(b.dialogue(), "the AI's earlier replies in this dialogue did not settle their spend in time");
-        case REACHED, TOO_LITTLE_LEFT -> block(b.dialogue(), SPEND_CAP_REACHED);
+        case REACHED -> block(b.dialogue(), SPEND_CAP_REACHED);
+        case TOO_LITTLE_LEFT -> { // below the cap: say why it counts as reached
+          BigDecimal limit = SpendCap.limit(b.task());
+          yield block(b.dialogue(), SPEND_CAP_REACHED + ": " + Money.text(limit.subtract(r.spent())) + " of "
+              + Money.text(limit) + " USD left, and a reply may cost up to " + Money.text(worst) + " USD");
+        }
       });
     });
   }
@@ -158,18 +164,19 @@ public final class AiResponder extends VerticleBase {
    * under way waits for them to settle (their reservations may be more than they cost), with a growing
    * pause, for as long as its claim leaves time for its own call; {@code BUSY} when that ran out.
    */
-  private Future<SpendCap.Verdict> reserve(Burst b, BigDecimal worst, Instant since, int attempt) {
+  private Future<SpendCap.Reservation> reserve(Burst b, BigDecimal worst, Instant since, int attempt) {
     BigDecimal limit = SpendCap.limit(b.task());
     if (worst.signum() == 0) {
-      return Future.succeededFuture(SpendCap.spend(b.dialogue()).compareTo(limit) < 0 ? SpendCap.Verdict.GRANTED
-          : SpendCap.Verdict.REACHED);
+      BigDecimal spent = SpendCap.spend(b.dialogue());
+      return Future.succeededFuture(new SpendCap.Reservation(spent.compareTo(limit) < 0 ? SpendCap.Verdict.GRANTED
+          : SpendCap.Verdict.REACHED, spent));
     }
     return spend.reserve(b.id(), b.reservation(), worst, limit, now()).compose(r -> {
       Duration pause = Duration.ofMillis(Math.min(MAX_SPEND_WAIT_PAUSE.toMillis(), 500L << Math.min(attempt - 1, 10)));
       if (r.verdict() != SpendCap.Verdict.BUSY || !now().plus(pause).isBefore(since.plus(spendWait()))) {
-        return Future.succeededFuture(r.verdict());
+        return Future.succeededFuture(r);
       }
-      Promise<SpendCap.Verdict> later = Promise.promise();
+      Promise<SpendCap.Reservation> later = Promise.promise();
       deps.scheduler().at(now().plus(pause), () -> reserve(b, worst, since, attempt + 1).onComplete(later));
       return later.future();
     });

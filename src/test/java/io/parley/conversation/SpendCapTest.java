@@ -83,6 +83,27 @@ class SpendCapTest {
     assertEquals(5, rig.messages(d.getString("_id")).size(), "the third message is stored");
   }
 
+  /** Below the cap, but with less left than a reply may cost: blocked all the same, and the reason says so. */
+  @Test
+  void tooLittleLeftForAReplyBlocksTheDialogueWithTheAmounts() {
+    rig.blocked.clear();
+    rig.writeAndRoute("left-1", "one");
+    rig.awaitReplies("left-1", 1);
+    String id = rig.dialogue("left-1").getString("_id");
+    rig.db.update(Collections.DIALOGUES, id, new Document("$set", new Document("spend", new Decimal128(new BigDecimal("1.50")))));
+    int calls = model.calls.size();
+    rig.writeAndRoute("left-1", "two");
+    JsonObject event = ConversationRig.next(rig.blocked);
+    assertEquals(id, event.getString("dialogueId"));
+    String reason = "spend cap reached: 0.5 of 2 USD left, and a reply may cost up to 1 USD";
+    assertEquals(reason, event.getString("reason"));
+    Document d = rig.dialogue("left-1");
+    assertEquals("blocked", d.getString("state"));
+    assertEquals(reason, d.getString("stateReason"));
+    assertEquals(calls, model.calls.size(), "no call that might pass the cap");
+    assertEquals(1, rig.repliesTo("left-1").size());
+  }
+
   @Test
   void overlappingRepliesNeverSpendPastTheCap() {
     hold = true;
