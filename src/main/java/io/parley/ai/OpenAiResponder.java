@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,12 +83,27 @@ public final class OpenAiResponder implements ReplyWriter {
     return settings.outcomeTool() ? body.put("tools", new JsonArray().add(outcomeTool())) : body;
   }
 
+  /**
+   * Who the model speaks as (the manager's name, their persona as sentences of its own), what is known of the
+   * contact (their merge fields, as the scripted replies' {@code {{name}}} knows them) and how to answer.
+   */
   private String systemPrompt(ChatContext c) {
-    String persona = c.persona() == null || c.persona().isBlank() ? "" : " " + c.persona().strip();
-    String prompt = "You are " + c.managerName() + ", writing to a contact in a messaging app." + persona
-        + " Answer as " + c.managerName() + " in the contact's language, briefly.";
+    StringBuilder p = new StringBuilder("You are ").append(c.managerName()).append(", writing to a contact in a messaging app.");
+    String persona = c.persona() == null ? "" : c.persona().strip();
+    if (!persona.isEmpty()) p.append(' ').append(persona).append(endsSentence(persona) ? "" : ".");
+    List<String> known = new ArrayList<>();
+    c.fields().forEach((field, value) -> {
+      String text = value == null ? "" : String.valueOf(value).strip();
+      if (!text.isEmpty()) known.add(field + ": " + text);
+    });
+    if (!known.isEmpty()) p.append(" What you know about the contact: ").append(String.join("; ", known)).append('.');
+    String prompt = p.append(" Answer as ").append(c.managerName()).append(" in the contact's language, briefly.").toString();
     return !settings.outcomeTool() ? prompt : prompt + " When the conversation has reached an outcome (the contact"
         + " agreed, refused, or there is nothing more to do), call " + OUTCOME_TOOL + ".";
+  }
+
+  private static boolean endsSentence(String text) {
+    return ".!?…".indexOf(text.charAt(text.length() - 1)) >= 0;
   }
 
   private static JsonObject outcomeTool() {
