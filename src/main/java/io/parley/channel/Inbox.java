@@ -27,7 +27,11 @@ public final class Inbox {
 
   /**
    * Stores and publishes {@code message} once. Completes with {@code true} when it was new, {@code false}
-   * when the channel delivered it before (nothing published); fails only when the store does.
+   * when the channel delivered it before (nothing published); fails only when the store does. A channel
+   * tells the platform it has the message (a webhook's 200, Telegram's next offset) only after {@link
+   * Store#saved}, after which the platform never sends it again: webhooks' answers wait for it in the HTTP
+   * layer, the Telegram poller before its next poll. Routing starts at once: if the process dies before the
+   * save, the platform sends the message again, and a reply may go out twice rather than a message be lost.
    */
   public Future<Boolean> accept(IncomingMessage message) {
     return accept(message, new Document());

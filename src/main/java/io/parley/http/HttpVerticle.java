@@ -20,9 +20,11 @@ import io.parley.token.TokenRoutes;
 import io.parley.web.WebPages;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import java.util.List;
 
 /** The HTTP API: operations endpoints, then {@code /api/*} behind bearer tokens, then one error shape. */
 public final class HttpVerticle extends VerticleBase {
@@ -36,6 +38,14 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    // What a request changed (a platform's messages, an API call's change) outlives a kill once answered.
+    for (String changes : List.of("/webhooks/*", "/api/*")) {
+      router.route(changes).handler(ctx -> {
+        HttpMethod method = ctx.request().method();
+        if (method != HttpMethod.GET && method != HttpMethod.HEAD) Responses.saveFirst(ctx, app.store()::saved);
+        ctx.next();
+      });
+    }
     new WebWebhookRoutes(app).mount(router);
     new WhatsAppWebhookRoutes(app).mount(router);
     new TelegramWebhookRoutes(app).mount(router);

@@ -9,6 +9,7 @@ import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 import io.parley.config.ConfigException;
 import io.parley.config.ParleyConfig;
+import io.vertx.core.Future;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -30,12 +31,14 @@ public final class Store implements AutoCloseable {
   private final Optional<EmbeddedMongo> embedded;
   private final String description;
   private final Map<String, BatchedWrites> batched = new ConcurrentHashMap<>();
+  private final Saves saves;
 
   private Store(MongoClient client, MongoDatabase database, Optional<EmbeddedMongo> embedded, String description) {
     this.client = client;
     this.database = database;
     this.embedded = embedded;
     this.description = description;
+    this.saves = embedded.isPresent() ? new Saves(client.getDatabase("admin")) : null;
   }
 
   /** Opens the store and waits until it answers a ping; blocks the calling (non-event-loop) thread. */
@@ -93,6 +96,17 @@ public final class Store implements AutoCloseable {
     log.info("Store ready: {}", description);
   }
 
+  /**
+   * Completes once every write the store acknowledged before the call would outlive a kill of this process:
+   * what must hold before Parley answers the outside (a webhook's 200, an opening about to be sent). The
+   * embedded store lives in this process and saves its file only about once a second on its own, so it is
+   * asked to save now ({@link Saves}). A MongoDB server of its own keeps what it acknowledged by the write
+   * concern (a replica set's default: a majority of its members), so there is nothing to wait for.
+   */
+  public Future<Void> saved() {
+    return saves == null ? Future.succeededFuture() : saves.save();
+  }
+
   public MongoCollection<Document> collection(String name) {
     return database.getCollection(name);
   }
@@ -116,6 +130,7 @@ public final class Store implements AutoCloseable {
 
   @Override
   public void close() {
+    if (saves != null) saves.close();
     client.close();
     embedded.ifPresent(EmbeddedMongo::close);
   }

@@ -30,6 +30,7 @@ final class UpdatePoller extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(UpdatePoller.class);
 
   private final String channelId;
+  private final Store store;
   private final BotApi api;
   private final UpdateHandler handler;
   private final MongoCollection<Document> offsets;
@@ -42,6 +43,7 @@ final class UpdatePoller extends VerticleBase {
 
   UpdatePoller(String channelId, BotApi api, UpdateHandler handler, Store store, Clock clock, int timeoutSeconds) {
     this.channelId = channelId;
+    this.store = store;
     this.api = api;
     this.handler = handler;
     this.offsets = store.collection(Collections.TELEGRAM_POLLING);
@@ -68,7 +70,8 @@ final class UpdatePoller extends VerticleBase {
 
   private void poll() {
     if (stopped) return;
-    api.getUpdates(offset, timeoutSeconds).compose(this::handleAll).onComplete(ar -> {
+    // Telegram forgets updates at the next poll: what they brought is saved first (Store#saved).
+    api.getUpdates(offset, timeoutSeconds).compose(this::handleAll).compose(v -> store.saved()).onComplete(ar -> {
       if (stopped) return;
       if (ar.succeeded()) {
         failures = 0;
