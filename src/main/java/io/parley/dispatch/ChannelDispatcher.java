@@ -224,7 +224,8 @@ public final class ChannelDispatcher extends VerticleBase {
 
   /**
    * Claims the task's next target (the claim also reads whether the task still runs, so a pause made on
-   * any process stops it here), then takes a slot of the day's limit, then sends at {@code due}.
+   * any process stops it here), then takes a slot of the day's limit, then, once both are saved, sends at
+   * {@code due}.
    */
   private Future<Void> open(TaskPlan plan, Instant now, Instant due) {
     LocalDate day = TaskPlan.utcDay(due);
@@ -250,8 +251,12 @@ public final class ChannelDispatcher extends VerticleBase {
           planner.limitReached(plan.taskId(), now);
           return claims.release(claim);
         }
-        claimTook(now);
-        return sendAt(new Attempt(claim, plan, found.task(), OpeningText.of(found.task()).message(claim), day, 1, due), due);
+        // The claim and the slot outlive a kill before the opening leaves: a restart finds the target claimed
+        // (interrupted), never pending again, so it is not sent twice. Within the lead, so no later.
+        return deps.store().saved().compose(v -> {
+          claimTook(now);
+          return sendAt(new Attempt(claim, plan, found.task(), OpeningText.of(found.task()).message(claim), day, 1, due), due);
+        });
       });
     });
   }

@@ -3,9 +3,16 @@ package io.parley.dispatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
 import io.parley.store.Collections;
+import io.parley.store.EmbeddedMongo;
+import io.parley.support.Fixtures;
+import io.parley.support.Http;
 import io.parley.support.Poll;
 import io.parley.support.TestParley;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +75,60 @@ class CrashTest {
       cluster.deliveriesByPath().forEach((channel, n) ->
           assertTrue(n <= DAILY_LIMIT, channel + " opened " + n + " dialogues, over its limit; " + context));
       assertTrue(cluster.receiver.deliveries().size() <= capacity, "never more dialogues than the limits allow");
+    }
+  }
+
+  /**
+   * The same on Parley's own embedded store, which dies with the process: a claim the store acknowledged but
+   * never saved would make a target pending again after the restart, and its contact would get a second
+   * opening. Checked from the receiver's side and, once the last process stopped, from the store's file.
+   */
+  @Test
+  void killedOnItsEmbeddedStoreNothingTwice() throws Exception {
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    Path data = TestParley.tempDir().resolve("data");
+    Map<String, String> embedded = Map.of("PARLEY_MONGO_URI", "", "PARLEY_DATA_DIR", data.toString());
+    int dailyLimit = TARGETS / CHANNELS; // room for every target: sends a kill interrupts use slots, and the kills wait for sends
+    try (Cluster cluster = new Cluster(TestParley.tempDir())) {
+      Cluster.Node node = cluster.start(embedded);
+      Cluster.Setup setup = cluster.campaign(node.http(), CHANNELS, TARGETS, dailyLimit);
+      for (int kill = 0; kill < 6; kill++) {
+        LockSupport.parkNanos(Duration.ofMillis(1000 + random.nextInt(1500)).toNanos());
+        // just after an opening left: its claim is the newest write, the one a kill would lose unsaved
+        int before = cluster.receiver.deliveries().size();
+        Poll.until("an opening to leave", Duration.ofSeconds(30), () -> cluster.receiver.deliveries().size(), n -> n > before);
+        node.process().kill();
+        node = cluster.start(embedded);
+      }
+      int capacity = CHANNELS * dailyLimit;
+      Http http = node.http();
+      Poll.until("every channel to use its daily allowance", Duration.ofSeconds(90), () -> {
+        JsonObject progress = http.get("/api/tasks/" + setup.task(), setup.marketer()).json().getJsonObject("progress");
+        return progress.getLong("sent") + progress.getLong("unknown") + progress.getLong("failed");
+      }, done -> done >= capacity);
+      LockSupport.parkNanos(Duration.ofSeconds(4).toNanos()); // nothing more may leave, however long it runs
+      node.process().terminate(Duration.ofSeconds(30));
+
+      String context = "seed " + seed;
+      System.out.println("crash test on the embedded store: " + context + ", deliveries " + cluster.receiver.deliveries().size());
+      cluster.deliveriesByRecipient().forEach((to, n) -> assertEquals(1, n, to + " got " + n + " messages; " + context));
+      cluster.deliveriesByPath().forEach((channel, n) ->
+          assertTrue(n <= dailyLimit, channel + " opened " + n + " dialogues, over its limit; " + context));
+      try (EmbeddedMongo store = EmbeddedMongo.start(data, "127.0.0.1", 0, 8);
+          MongoClient client = MongoClients.create(store.connectionString())) {
+        List<Document> entries = Fixtures.all(client.getDatabase("parley").getCollection(Collections.AUDIENCE)
+            .find(new Document("task", setup.task())));
+        assertEquals(TARGETS, entries.size(), "no entry vanished; " + context);
+        for (Document e : entries) {
+          if (cluster.deliveriesByRecipient().containsKey(e.getString("address"))) {
+            assertTrue(Set.of("sent", "unknown").contains(e.getString("state")),
+                "a delivered entry is sent, or unknown when the process died around the send: " + e.toJson());
+          } else {
+            assertTrue(!e.getString("state").equals("sent"), "a sent entry was delivered: " + e.toJson());
+          }
+        }
+      }
     }
   }
 
