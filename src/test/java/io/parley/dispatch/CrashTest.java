@@ -93,20 +93,22 @@ class CrashTest {
     try (Cluster cluster = new Cluster(TestParley.tempDir())) {
       Cluster.Node node = cluster.start(embedded);
       Cluster.Setup setup = cluster.campaign(node.http(), CHANNELS, TARGETS, dailyLimit);
+      int capacity = CHANNELS * dailyLimit;
       for (int kill = 0; kill < 6; kill++) {
         LockSupport.parkNanos(Duration.ofMillis(1000 + random.nextInt(1500)).toNanos());
-        // just after an opening left: its claim is the newest write, the one a kill would lose unsaved
+        // just after an opening left: its claim is the newest write, the one a kill would lose unsaved (each
+        // kill also leaves the openings claimed ahead unknown, so the targets may run out before six)
         int before = cluster.receiver.deliveries().size();
-        Poll.until("an opening to leave", Duration.ofSeconds(30), () -> cluster.receiver.deliveries().size(), n -> n > before);
+        Http http = node.http();
+        boolean sending = Poll.until("an opening to leave, or none left to send", Duration.ofSeconds(30),
+            () -> cluster.receiver.deliveries().size() > before ? 1 : finished(http, setup) >= capacity ? 0 : -1, r -> r >= 0) == 1;
+        if (!sending) break;
         node.process().kill();
         node = cluster.start(embedded);
       }
-      int capacity = CHANNELS * dailyLimit;
       Http http = node.http();
-      Poll.until("every channel to use its daily allowance", Duration.ofSeconds(90), () -> {
-        JsonObject progress = http.get("/api/tasks/" + setup.task(), setup.marketer()).json().getJsonObject("progress");
-        return progress.getLong("sent") + progress.getLong("unknown") + progress.getLong("failed");
-      }, done -> done >= capacity);
+      Poll.until("every channel to use its daily allowance", Duration.ofSeconds(90), () -> finished(http, setup),
+          done -> done >= capacity);
       LockSupport.parkNanos(Duration.ofSeconds(4).toNanos()); // nothing more may leave, however long it runs
       node.process().terminate(Duration.ofSeconds(30));
 
@@ -130,6 +132,12 @@ class CrashTest {
         }
       }
     }
+  }
+
+  /** The task's targets that are done with: sent, unknown (interrupted) or failed, as its progress counts them. */
+  private static long finished(Http http, Cluster.Setup setup) {
+    JsonObject progress = http.get("/api/tasks/" + setup.task(), setup.marketer()).json().getJsonObject("progress");
+    return progress.getLong("sent") + progress.getLong("unknown") + progress.getLong("failed");
   }
 
   static int usedSlots(Cluster cluster) {
