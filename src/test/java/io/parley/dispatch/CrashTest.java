@@ -89,26 +89,34 @@ class CrashTest {
     Random random = new Random(seed);
     Path data = TestParley.tempDir().resolve("data");
     Map<String, String> embedded = Map.of("PARLEY_MONGO_URI", "", "PARLEY_DATA_DIR", data.toString());
-    int dailyLimit = TARGETS / CHANNELS; // room for every target: sends a kill interrupts use slots, and the kills wait for sends
+    // Room for every target and more: a kill interrupts sends that keep their slots (some a slot given back
+    // after a kill's last save), and the kills wait for sends, so every target must be able to end.
+    int dailyLimit = 2 * TARGETS / CHANNELS;
     try (Cluster cluster = new Cluster(TestParley.tempDir())) {
       Cluster.Node node = cluster.start(embedded);
       Cluster.Setup setup = cluster.campaign(node.http(), CHANNELS, TARGETS, dailyLimit);
-      int capacity = CHANNELS * dailyLimit;
       for (int kill = 0; kill < 6; kill++) {
         LockSupport.parkNanos(Duration.ofMillis(1000 + random.nextInt(1500)).toNanos());
         // just after an opening left: its claim is the newest write, the one a kill would lose unsaved (each
         // kill also leaves the openings claimed ahead unknown, so the targets may run out before six)
         int before = cluster.receiver.deliveries().size();
         Http http = node.http();
-        boolean sending = Poll.until("an opening to leave, or none left to send", Duration.ofSeconds(30),
-            () -> cluster.receiver.deliveries().size() > before ? 1 : finished(http, setup) >= capacity ? 0 : -1, r -> r >= 0) == 1;
+        Cluster.Node running = node;
+        boolean sending;
+        try {
+          sending = Poll.until("an opening to leave, or none left to send", Duration.ofSeconds(30),
+              () -> cluster.receiver.deliveries().size() > before ? 1 : finished(http, setup) >= TARGETS ? 0 : -1, r -> r >= 0) == 1;
+        } catch (AssertionError stuck) {
+          throw new AssertionError(stuck.getMessage() + "; " + http.get("/api/tasks/" + setup.task(), setup.marketer()).json()
+              .getJsonObject("progress") + "; the process's output:\n" + running.process().output(), stuck);
+        }
         if (!sending) break;
         node.process().kill();
         node = cluster.start(embedded);
       }
       Http http = node.http();
-      Poll.until("every channel to use its daily allowance", Duration.ofSeconds(90), () -> finished(http, setup),
-          done -> done >= capacity);
+      Poll.until("every target sent, or unknown where a kill interrupted it", Duration.ofSeconds(90),
+          () -> finished(http, setup), done -> done >= TARGETS);
       LockSupport.parkNanos(Duration.ofSeconds(4).toNanos()); // nothing more may leave, however long it runs
       node.process().terminate(Duration.ofSeconds(30));
 
