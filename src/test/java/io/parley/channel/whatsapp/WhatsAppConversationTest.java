@@ -165,8 +165,10 @@ class WhatsAppConversationTest {
       JsonObject changed = new JsonObject().put("body", "User Kerry changed from 16315551186 to 16315551196")
           .put("wa_id", "16315551196").put("type", "user_changed_number");
       assertEquals(200, meta.post(MetaWebhooks.message("16315551186", "wamid.m-n", "system", changed, NOW.plusSeconds(5))).status());
-      Document moved = Poll.until("the dialogue to move", Duration.ofSeconds(10), () -> rig.db.find(Collections.DIALOGUES, id),
-          d -> "+16315551196".equals(d.getString("contact")));
+      // the move is several writes: wait until the notice's routing has finished, not for its first visible step
+      Poll.until("the notice to be routed", Duration.ofSeconds(10), () -> rig.db.count(Collections.INBOUND, new Document()), n -> n == 0);
+      Document moved = rig.db.find(Collections.DIALOGUES, id);
+      assertEquals("+16315551196", moved.getString("contact"));
       assertEquals(List.of("+16315551186"), moved.getList("formerContacts", String.class));
       assertEquals(id, rig.db.find(Collections.DIALOGUE_KEYS, channel + ":+16315551196").getString("dialogue"));
       assertEquals(null, rig.db.find(Collections.DIALOGUE_KEYS, channel + ":+16315551186"), "the old number is free");
