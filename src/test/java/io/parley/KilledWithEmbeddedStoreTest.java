@@ -17,9 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -38,8 +40,7 @@ class KilledWithEmbeddedStoreTest {
   @Test
   void messagesAcknowledgedJustBeforeAKillAreKeptAndAnsweredAfterTheRestart() throws Exception {
     Path dir = TestParley.tempDir();
-    Map<String, String> env = Map.of("PARLEY_DATA_DIR", dir.resolve("data").toString(), "PARLEY_HTTP_PORT", "0",
-        "PARLEY_HTTP_HOST", "127.0.0.1", "PARLEY_ADMIN_TOKEN", ADMIN, "PARLEY_DISPATCH_ENABLED", "false");
+    Map<String, String> env = env(dir, Map.of("PARLEY_DISPATCH_ENABLED", "false"));
     String secret = StandardWebhooks.newSecret();
     Vertx vertx = Vertx.vertx();
     try {
@@ -50,7 +51,7 @@ class KilledWithEmbeddedStoreTest {
       String late;
       try (ChildParley first = ChildParley.start(dir, env)) {
         Http http = new Http(port(first));
-        channel = campaign(http, receiver.url("/replies"), secret);
+        channel = campaign(http, receiver.url("/replies"), secret, "incoming", new JsonArray());
         StandardWebhooks contactSide = StandardWebhooks.forSecret(secret, Clock.systemUTC());
         for (int i = 0; i < CONTACTS; i++) {
           Http.Response r = write(http, contactSide, channel, "contact-" + i, "Hello, what is it about?");
@@ -85,17 +86,128 @@ class KilledWithEmbeddedStoreTest {
     }
   }
 
-  /** A web channel answering through {@code callbackUrl}, a scripted AI and a running incoming task. */
-  private static String campaign(Http http, String callbackUrl, String secret) {
+  /**
+   * Replies that left just before a kill are not sent again after the restart: the contacts have them, and
+   * their records must be in the file by then, or the restarted process would answer the same messages again.
+   * The kill comes a few of the store's save intervals after the last reply arrived, well within the second
+   * the store would take to save on its own. Done twice, as a kill may by chance follow the store's own save.
+   */
+  @Test
+  void repliesThatLeftJustBeforeAKillAreNotSentAgain() throws Exception {
+    Path dir = TestParley.tempDir();
+    // no burst window, and a claim on a burst that runs out soon after an AI reply's longest time (2 s)
+    Map<String, String> env = env(dir, Map.of("PARLEY_DISPATCH_ENABLED", "false", "PARLEY_CONVERSATION_BURST_WINDOW_MILLIS", "0",
+        "PARLEY_CONVERSATION_AI_MAX_ATTEMPTS", "1", "PARLEY_CONVERSATION_AI_TIMEOUT_SECONDS", "2",
+        "PARLEY_CONVERSATION_REPLY_LEASE_SECONDS", "10"));
+    String secret = StandardWebhooks.newSecret();
+    Vertx vertx = Vertx.vertx();
+    try {
+      FakeReceiver receiver = new FakeReceiver(vertx, StandardWebhooks.forSecret(secret, Clock.systemUTC()))
+          .answer("/replies", ctx -> ctx.response().putHeader("Content-Type", "application/json").end("{}"));
+      receiver.start(vertx).toCompletionStage().toCompletableFuture().get();
+      StandardWebhooks contactSide = StandardWebhooks.forSecret(secret, Clock.systemUTC());
+      String channel = null;
+      for (int round = 0; round < 2; round++) {
+        try (ChildParley p = ChildParley.start(dir, env)) {
+          Http http = new Http(port(p));
+          if (channel == null) channel = campaign(http, receiver.url("/replies"), secret, "incoming", new JsonArray());
+          int before = receiver.deliveries().size();
+          for (int i = 0; i < CONTACTS; i++) {
+            assertEquals(200, write(http, contactSide, channel, "contact-" + i, "Round " + round, "m-" + round + "-" + i).status());
+          }
+          Poll.until("every message of round " + round + " answered", Duration.ofSeconds(30),
+              () -> receiver.deliveries().size(), n -> n >= before + CONTACTS);
+          LockSupport.parkNanos(Duration.ofMillis(400).toNanos());
+          p.kill();
+        }
+      }
+      try (ChildParley last = ChildParley.start(dir, env)) {
+        Http http = new Http(port(last));
+        // a burst whose reply's record was lost is due again when its claim runs out: 10 s after it was made
+        LockSupport.parkNanos(Duration.ofSeconds(13).toNanos());
+        Map<String, Integer> replies = new TreeMap<>();
+        receiver.deliveries().forEach(d -> replies.merge(d.body().getString("to"), 1, Integer::sum));
+        assertEquals(CONTACTS, replies.size(), replies.toString());
+        replies.forEach((to, n) -> assertEquals(2, n, to + " answered once in each of the 2 rounds, not again after a kill"));
+        JsonArray dialogues = http.get("/api/dialogues?limit=100", ADMIN).json().getJsonArray("items");
+        assertEquals(CONTACTS, dialogues.size());
+        for (Object o : dialogues) {
+          JsonObject d = http.get("/api/dialogues/" + ((JsonObject) o).getString("id"), ADMIN).json();
+          List<String> directions = d.getJsonArray("messages").stream().map(m -> ((JsonObject) m).getString("direction")).toList();
+          assertEquals(List.of("in", "out", "in", "out"), directions, "each reply recorded: " + d.encode());
+        }
+        last.terminate(Duration.ofSeconds(30));
+      }
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get();
+    }
+  }
+
+  /**
+   * An opening that left just before a kill keeps its record: its target is sent, and its dialogue exists,
+   * so the contact's answer continues it. (Killed before the record, the target would be {@code unknown}
+   * and the answer would open a dialogue without the opening.) Done twice, as with the replies above.
+   */
+  @Test
+  void anOpeningThatLeftJustBeforeAKillKeepsItsDialogue() throws Exception {
+    Path dir = TestParley.tempDir();
+    Map<String, String> env = env(dir, Map.of());
+    String secret = StandardWebhooks.newSecret();
+    Vertx vertx = Vertx.vertx();
+    try {
+      FakeReceiver receiver = new FakeReceiver(vertx, StandardWebhooks.forSecret(secret, Clock.systemUTC()))
+          .answer("/replies", ctx -> ctx.response().putHeader("Content-Type", "application/json").end("{}"));
+      receiver.start(vertx).toCompletionStage().toCompletableFuture().get();
+      JsonArray audience = new JsonArray().add("lead-1").add("lead-2").add("lead-3");
+      String channel = null;
+      for (int round = 0; round < 2; round++) {
+        try (ChildParley p = ChildParley.start(dir, env)) {
+          Http http = new Http(port(p));
+          if (channel == null) channel = campaign(http, receiver.url("/replies"), secret, "incoming_outgoing", audience);
+          int before = receiver.deliveries().size();
+          Poll.until("an opening to leave", Duration.ofSeconds(30), () -> receiver.deliveries().size(), n -> n > before);
+          LockSupport.parkNanos(Duration.ofMillis(400).toNanos()); // the next may leave 3 s after it
+          p.kill();
+        }
+      }
+      try (ChildParley last = ChildParley.start(dir, env(dir, Map.of("PARLEY_DISPATCH_ENABLED", "false")))) {
+        Http http = new Http(port(last));
+        List<String> opened = receiver.deliveries().stream().map(d -> d.body().getString("to")).toList();
+        assertEquals(2, opened.size(), "one opening per round: " + opened);
+        JsonArray dialogues = http.get("/api/dialogues?limit=100", ADMIN).json().getJsonArray("items");
+        assertEquals(opened.stream().sorted().toList(), dialogues.stream().map(d -> ((JsonObject) d).getString("contact"))
+            .sorted().toList(), "a dialogue for each opening that left");
+        String task = dialogues.getJsonObject(0).getString("task");
+        JsonArray sent = http.get("/api/tasks/" + task + "/audience?state=sent", ADMIN).json().getJsonArray("items");
+        assertEquals(opened.stream().sorted().toList(), sent.stream().map(e -> ((JsonObject) e).getString("address")).sorted()
+            .toList(), "each target whose opening left is sent, not unknown: " + sent.encode());
+        last.terminate(Duration.ofSeconds(30));
+      }
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get();
+    }
+  }
+
+  private static Map<String, String> env(Path dir, Map<String, String> more) {
+    Map<String, String> env = new HashMap<>(Map.of("PARLEY_DATA_DIR", dir.resolve("data").toString(), "PARLEY_HTTP_PORT", "0",
+        "PARLEY_HTTP_HOST", "127.0.0.1", "PARLEY_ADMIN_TOKEN", ADMIN));
+    env.putAll(more);
+    return env;
+  }
+
+  /** A web channel answering through {@code callbackUrl}, a scripted AI and a running task of {@code format}. */
+  private static String campaign(Http http, String callbackUrl, String secret, String format, JsonArray audience) {
     String channel = created(http, "/api/channels", new JsonObject().put("type", "web").put("name", "Site")
         .put("settings", new JsonObject().put("callbackUrl", callbackUrl).put("secret", secret)));
     String manager = created(http, "/api/managers", new JsonObject().put("name", "Maria").put("persona", "Brief."));
     String ai = created(http, "/api/ai-profiles", new JsonObject().put("name", "bot").put("provider", "scripted")
         .put("scripted", new JsonObject().put("rules", new JsonArray()).put("fallback", "It is our spring webinar.")));
-    String task = created(http, "/api/tasks", new JsonObject().put("name", "Inbound").put("type", "web")
-        .put("format", "incoming").put("channels", new JsonArray().add(channel)).put("managers", new JsonArray().add(manager))
+    JsonObject body = new JsonObject().put("name", "Campaign").put("type", "web")
+        .put("format", format).put("channels", new JsonArray().add(channel)).put("managers", new JsonArray().add(manager))
         .put("ai", ai).put("spendLimitPerDialogue", "1").put("workingHours", new JsonObject().put("from", 0).put("to", 24))
-        .put("dailyLimitPerChannel", 10).put("pauseBetweenDialogues", 3));
+        .put("dailyLimitPerChannel", 10).put("pauseBetweenDialogues", 3);
+    if (!audience.isEmpty()) body.put("audience", audience).put("openingMessage", new JsonObject().put("text", "Hi {{address}}"));
+    String task = created(http, "/api/tasks", body);
     assertEquals(200, http.post("/api/tasks/" + task + "/start", ADMIN, null).status());
     return channel;
   }
@@ -107,7 +219,11 @@ class KilledWithEmbeddedStoreTest {
   }
 
   private static Http.Response write(Http http, StandardWebhooks signer, String channel, String from, String text) {
-    String body = new JsonObject().put("from", from).put("text", text).put("id", "m-" + from).encode();
+    return write(http, signer, channel, from, text, "m-" + from);
+  }
+
+  private static Http.Response write(Http http, StandardWebhooks signer, String channel, String from, String text, String id) {
+    String body = new JsonObject().put("from", from).put("text", text).put("id", id).encode();
     HttpRequest.Builder b = http.builder("/webhooks/web/" + channel, null)
         .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
     signer.sign(StandardWebhooks.newMessageId(), body.getBytes(StandardCharsets.UTF_8)).asMap().forEach(b::header);

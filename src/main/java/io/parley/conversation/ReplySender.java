@@ -33,6 +33,7 @@ final class ReplySender {
   /** How the tries ended: the last result, or why an AI's reply was withdrawn before the next try. */
   private record Tried(SendResult result, String withdrawn) {}
 
+  private final Store store;
   private final RecentDocuments channels;
   private final ChannelClients clients;
   private final Dialogues dialogues;
@@ -44,6 +45,7 @@ final class ReplySender {
 
   ReplySender(Store store, ChannelClients clients, Dialogues dialogues, DialogueEvents events, ConversationMetrics metrics,
       Scheduler scheduler, Clock clock, int maxAttempts) {
+    this.store = store;
     this.channels = new RecentDocuments(new DocumentStore(store, Collections.CHANNELS), AiResponder.SETTINGS_TTL);
     this.clients = clients;
     this.dialogues = dialogues;
@@ -124,6 +126,7 @@ final class ReplySender {
     }
     Future<Document> stored = dialogues.appendOutgoing(dialogue, m, sent, answers);
     return stored.compose(d -> {
+      if (sent) store.saveSoon(); // the contact has it: a kill losing the record would answer them again
       events.message(d, out.messageId(), "out");
       if (!(result instanceof SendResult.Held held)) return Future.succeededFuture(new Sent(d, out.messageId(), result));
       return dialogues.state(d.getString("_id"), Dialogues.BLOCKED, held.reason(), clock.instant()).map(blocked -> {

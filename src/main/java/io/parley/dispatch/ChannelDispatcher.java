@@ -329,6 +329,7 @@ public final class ChannelDispatcher extends VerticleBase {
       metrics.opened();
       return claims.sent(a.claim(), accepted.platformMessageId(), now)
           .compose(task -> recordDialogue(a, accepted.platformMessageId(), now).map(task))
+          .onSuccess(task -> deps.store().saveSoon()) // a kill losing these would leave the sent opening unknown, in no dialogue
           .compose(task -> completion.afterSend(task, now))
           .compose(done -> done ? loadTasks() : Future.succeededFuture());
     }

@@ -107,6 +107,15 @@ public final class Store implements AutoCloseable {
     return saves == null ? Future.succeededFuture() : saves.save();
   }
 
+  /**
+   * Asks for a save without waiting for it: for a record of something that already left Parley (a message a
+   * platform accepted), which no wait can undo but which a kill should not lose. On the embedded store it is
+   * then in the file within a save's interval, where on its own it would be within about a second.
+   */
+  public void saveSoon() {
+    if (saves != null) saves.save().onFailure(err -> log.debug("A save asked for was not made: {}", err.getMessage()));
+  }
+
   public MongoCollection<Document> collection(String name) {
     return database.getCollection(name);
   }
