@@ -69,9 +69,14 @@ public final class EmbeddedMongo implements AutoCloseable {
     return file;
   }
 
-  /** Saves what changed now, without waiting for the store's own second-by-second save. */
+  /**
+   * Saves what changed now, without waiting for the store's own second-by-second save; blocks the calling
+   * thread. Safe beside the store's commands, as H2's own saves run beside them on a thread of H2's. A save
+   * is a write to the file, not an fsync of the disk: it outlives the process (a kill), not the machine.
+   */
   void commit() {
-    backend.commit();
+    MVStore store = backend.getMvStore();
+    if (store.hasUnsavedChanges()) store.commit();
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.parley.store;
 
-import com.mongodb.reactivestreams.client.MongoDatabase;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -13,15 +12,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.bson.Document;
 
 /**
- * Asks the embedded store to save what it has acknowledged ({@code fsync}), many askers to a save: one save
+ * Has the embedded store save what it has acknowledged, many askers to a save: one save
  * at a time, and a new one at most every {@link #INTERVAL_MILLIS} ms; whoever asks while one is under way
  * waits for the next (the one under way may have begun before the asker's writes). Each save writes every
  * page changed since the last one, so saves close together would write the same busy pages again and
  * again; spaced out, an asker waits at most two intervals, much as a MongoDB server's journal makes a
  * write that asks for it wait for its next flush.
+ *
+ * <p>A save runs on a thread of its own, beside the store's: run as a command ({@code fsync}), it held up
+ * the commands of every connection served by the store's thread that ran it (dispatcher runs 98–99).
  *
  * <p>Safe to call from any thread; each caller's future completes on the Vert.x context it called from.
  */
@@ -29,7 +30,7 @@ final class Saves implements AutoCloseable {
   /** At 1,000 messages/s, saves 10 ms apart cost 15–30 % of the rate and wrote 5 MB/s (BENCHMARKS.md). */
   static final long INTERVAL_MILLIS = 25;
 
-  private final MongoDatabase admin;
+  private final Runnable commit;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "parley-store-saves");
     t.setDaemon(true);
@@ -41,8 +42,9 @@ final class Saves implements AutoCloseable {
 
   private record Asker(Promise<Void> promise, Context context) {}
 
-  Saves(MongoDatabase admin) {
-    this.admin = admin;
+  /** {@code commit} saves the store's changes, blocking; it is safe beside the store's own writes. */
+  Saves(Runnable commit) {
+    this.commit = commit;
   }
 
   Future<Void> save() {
@@ -56,18 +58,14 @@ final class Saves implements AutoCloseable {
     return asker.promise().future();
   }
 
-  /** Starts the next save at once, or when the interval since the last one has passed. */
+  /** Starts the next save on the saves' thread: at once, or when the interval since the last one has passed. */
   private void startWhenDue() {
     long wait;
     synchronized (this) {
       wait = lastStart + TimeUnit.MILLISECONDS.toNanos(INTERVAL_MILLIS) - System.nanoTime();
     }
-    if (wait <= 0) {
-      start();
-      return;
-    }
     try {
-      timer.schedule(this::start, wait, TimeUnit.NANOSECONDS);
+      timer.schedule(this::start, Math.max(0, wait), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException closed) { // the store is closing: nothing will be saved any more
       List<Asker> batch;
       synchronized (this) {
@@ -87,16 +85,20 @@ final class Saves implements AutoCloseable {
       waiting = new ArrayList<>();
       lastStart = System.nanoTime();
     }
-    Rx.done(admin.runCommand(new Document("fsync", 1))).onComplete(ar -> {
-      answer(batch, ar.cause());
-      synchronized (this) {
-        if (waiting.isEmpty()) {
-          busy = false;
-          return;
-        }
+    Throwable failed = null;
+    try {
+      commit.run();
+    } catch (RuntimeException e) {
+      failed = e;
+    }
+    answer(batch, failed);
+    synchronized (this) {
+      if (waiting.isEmpty()) {
+        busy = false;
+        return;
       }
-      startWhenDue();
-    });
+    }
+    startWhenDue();
   }
 
   /** Completes every asker of {@code batch}, on each one's context, one hop per context. */
@@ -114,8 +116,17 @@ final class Saves implements AutoCloseable {
     else promise.tryFail(error);
   }
 
+  /**
+   * Lets a save under way, and those already due, finish (not interrupted: an interrupted write closes the
+   * store's file), waiting a few seconds at most; later askers are told the store is closed.
+   */
   @Override
   public void close() {
-    timer.shutdownNow();
+    timer.shutdown();
+    try {
+      timer.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

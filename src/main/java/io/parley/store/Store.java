@@ -38,7 +38,7 @@ public final class Store implements AutoCloseable {
     this.database = database;
     this.embedded = embedded;
     this.description = description;
-    this.saves = embedded.isPresent() ? new Saves(client.getDatabase("admin")) : null;
+    this.saves = embedded.map(e -> new Saves(e::commit)).orElse(null);
   }
 
   /** Opens the store and waits until it answers a ping; blocks the calling (non-event-loop) thread. */
