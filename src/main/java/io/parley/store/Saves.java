@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
  * again; spaced out, an asker waits at most two intervals, much as a MongoDB server's journal makes a
  * write that asks for it wait for its next flush.
  *
- * <p>A save runs on a thread of its own, beside the store's: run as a command ({@code fsync}), it held up
- * the commands of every connection served by the store's thread that ran it (dispatcher runs 98–99).
+ * <p>A save runs on a thread of its own, beside the store's. As a command ({@code fsync}) it ran on one of
+ * the store's network threads, which run every command of the connections they serve, and held those up
+ * for as long as it took.
  *
  * <p>Safe to call from any thread; each caller's future completes on the Vert.x context it called from.
  */
