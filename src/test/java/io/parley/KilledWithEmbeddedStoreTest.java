@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,8 @@ import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,52 +40,50 @@ class KilledWithEmbeddedStoreTest {
   private static final String ADMIN = "pk_killed_embedded_store_admin_token_0123456789";
   private static final int CONTACTS = 30;
 
+  private final String secret = StandardWebhooks.newSecret();
+  private Vertx vertx;
+  private FakeReceiver receiver;
+
+  @BeforeEach
+  void startReceiver() throws Exception {
+    vertx = Vertx.vertx();
+    receiver = new FakeReceiver(vertx, StandardWebhooks.forSecret(secret, Clock.systemUTC()))
+        .answer("/replies", ctx -> ctx.response().putHeader("Content-Type", "application/json").end("{}"));
+    receiver.start(vertx).toCompletionStage().toCompletableFuture().get();
+  }
+
+  @AfterEach
+  void stopReceiver() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get();
+  }
+
   @Test
   void messagesAcknowledgedJustBeforeAKillAreKeptAndAnsweredAfterTheRestart() throws Exception {
     Path dir = TestParley.tempDir();
     Map<String, String> env = env(dir, Map.of("PARLEY_DISPATCH_ENABLED", "false"));
-    String secret = StandardWebhooks.newSecret();
-    Vertx vertx = Vertx.vertx();
-    try {
-      FakeReceiver receiver = new FakeReceiver(vertx, StandardWebhooks.forSecret(secret, Clock.systemUTC()))
-          .answer("/replies", ctx -> ctx.response().putHeader("Content-Type", "application/json").end("{}"));
-      receiver.start(vertx).toCompletionStage().toCompletableFuture().get();
-      String channel;
-      String late;
-      try (ChildParley first = ChildParley.start(dir, env)) {
-        Http http = new Http(port(first));
-        channel = campaign(http, receiver.url("/replies"), secret, "incoming", new JsonArray());
-        StandardWebhooks contactSide = StandardWebhooks.forSecret(secret, Clock.systemUTC());
-        for (int i = 0; i < CONTACTS; i++) {
-          Http.Response r = write(http, contactSide, channel, "contact-" + i, "Hello, what is it about?");
-          assertEquals(200, r.status(), r.toString());
-          assertEquals("accepted", r.json().getString("status"));
-        }
-        // and a change made through the API a moment before the kill: its 201 means it is kept
-        late = created(http, "/api/managers", new JsonObject().put("name", "Late").put("persona", "Added last."));
-        first.kill(); // within the burst window: nothing was answered yet
-        assertEquals(0, receiver.deliveries().size(), "no reply went out before the kill");
+    String channel;
+    String late;
+    try (ChildParley first = ChildParley.start(dir, env)) {
+      Http http = new Http(port(first));
+      channel = campaign(http, "incoming", new JsonArray());
+      StandardWebhooks contactSide = StandardWebhooks.forSecret(secret, Clock.systemUTC());
+      for (int i = 0; i < CONTACTS; i++) {
+        Http.Response r = write(http, contactSide, channel, "contact-" + i, "Hello, what is it about?");
+        assertEquals(200, r.status(), r.toString());
+        assertEquals("accepted", r.json().getString("status"));
       }
-      try (ChildParley second = ChildParley.start(dir, env)) {
-        Http http = new Http(port(second));
-        assertEquals(200, http.get("/api/managers/" + late, ADMIN).status(), "the manager created just before the kill");
-        Poll.until("every acknowledged message answered after the restart", Duration.ofSeconds(60),
-            () -> receiver.deliveries().size(), n -> n >= CONTACTS);
-        Map<String, Integer> replies = new TreeMap<>();
-        receiver.deliveries().forEach(d -> replies.merge(d.body().getString("to"), 1, Integer::sum));
-        assertEquals(CONTACTS, replies.size(), "every contact answered: " + replies);
-        replies.forEach((to, n) -> assertEquals(1, n, to + " answered once"));
-        JsonArray dialogues = http.get("/api/dialogues?limit=100", ADMIN).json().getJsonArray("items");
-        assertEquals(CONTACTS, dialogues.size());
-        for (Object o : dialogues) {
-          JsonObject d = http.get("/api/dialogues/" + ((JsonObject) o).getString("id"), ADMIN).json();
-          List<String> directions = d.getJsonArray("messages").stream().map(m -> ((JsonObject) m).getString("direction")).toList();
-          assertEquals(List.of("in", "out"), directions, d.encode());
-        }
-        second.terminate(Duration.ofSeconds(30));
-      }
-    } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get();
+      // and a change made through the API a moment before the kill: its 201 means it is kept
+      late = created(http, "/api/managers", new JsonObject().put("name", "Late").put("persona", "Added last."));
+      first.kill(); // within the burst window: nothing was answered yet
+      assertEquals(0, receiver.deliveries().size(), "no reply went out before the kill");
+    }
+    try (ChildParley second = ChildParley.start(dir, env)) {
+      Http http = new Http(port(second));
+      assertEquals(200, http.get("/api/managers/" + late, ADMIN).status(), "the manager created just before the kill");
+      Poll.until("every acknowledged message answered after the restart", Duration.ofSeconds(60),
+          () -> receiver.deliveries().size(), n -> n >= CONTACTS);
+      assertEachAnswered(http, 1);
+      second.terminate(Duration.ofSeconds(30));
     }
   }
 
@@ -99,47 +100,28 @@ class KilledWithEmbeddedStoreTest {
     Map<String, String> env = env(dir, Map.of("PARLEY_DISPATCH_ENABLED", "false", "PARLEY_CONVERSATION_BURST_WINDOW_MILLIS", "0",
         "PARLEY_CONVERSATION_AI_MAX_ATTEMPTS", "1", "PARLEY_CONVERSATION_AI_TIMEOUT_SECONDS", "2",
         "PARLEY_CONVERSATION_REPLY_LEASE_SECONDS", "10"));
-    String secret = StandardWebhooks.newSecret();
-    Vertx vertx = Vertx.vertx();
-    try {
-      FakeReceiver receiver = new FakeReceiver(vertx, StandardWebhooks.forSecret(secret, Clock.systemUTC()))
-          .answer("/replies", ctx -> ctx.response().putHeader("Content-Type", "application/json").end("{}"));
-      receiver.start(vertx).toCompletionStage().toCompletableFuture().get();
-      StandardWebhooks contactSide = StandardWebhooks.forSecret(secret, Clock.systemUTC());
-      String channel = null;
-      for (int round = 0; round < 2; round++) {
-        try (ChildParley p = ChildParley.start(dir, env)) {
-          Http http = new Http(port(p));
-          if (channel == null) channel = campaign(http, receiver.url("/replies"), secret, "incoming", new JsonArray());
-          int before = receiver.deliveries().size();
-          for (int i = 0; i < CONTACTS; i++) {
-            assertEquals(200, write(http, contactSide, channel, "contact-" + i, "Round " + round, "m-" + round + "-" + i).status());
-          }
-          Poll.until("every message of round " + round + " answered", Duration.ofSeconds(30),
-              () -> receiver.deliveries().size(), n -> n >= before + CONTACTS);
-          LockSupport.parkNanos(Duration.ofMillis(400).toNanos());
-          p.kill();
+    StandardWebhooks contactSide = StandardWebhooks.forSecret(secret, Clock.systemUTC());
+    String channel = null;
+    for (int round = 0; round < 2; round++) {
+      try (ChildParley p = ChildParley.start(dir, env)) {
+        Http http = new Http(port(p));
+        if (channel == null) channel = campaign(http, "incoming", new JsonArray());
+        int before = receiver.deliveries().size();
+        for (int i = 0; i < CONTACTS; i++) {
+          assertEquals(200, write(http, contactSide, channel, "contact-" + i, "Round " + round, "m-" + round + "-" + i).status());
         }
+        Poll.until("every message of round " + round + " answered", Duration.ofSeconds(30),
+            () -> receiver.deliveries().size(), n -> n >= before + CONTACTS);
+        LockSupport.parkNanos(Duration.ofMillis(400).toNanos());
+        p.kill();
       }
-      try (ChildParley last = ChildParley.start(dir, env)) {
-        Http http = new Http(port(last));
-        // a burst whose reply's record was lost is due again when its claim runs out: 10 s after it was made
-        LockSupport.parkNanos(Duration.ofSeconds(13).toNanos());
-        Map<String, Integer> replies = new TreeMap<>();
-        receiver.deliveries().forEach(d -> replies.merge(d.body().getString("to"), 1, Integer::sum));
-        assertEquals(CONTACTS, replies.size(), replies.toString());
-        replies.forEach((to, n) -> assertEquals(2, n, to + " answered once in each of the 2 rounds, not again after a kill"));
-        JsonArray dialogues = http.get("/api/dialogues?limit=100", ADMIN).json().getJsonArray("items");
-        assertEquals(CONTACTS, dialogues.size());
-        for (Object o : dialogues) {
-          JsonObject d = http.get("/api/dialogues/" + ((JsonObject) o).getString("id"), ADMIN).json();
-          List<String> directions = d.getJsonArray("messages").stream().map(m -> ((JsonObject) m).getString("direction")).toList();
-          assertEquals(List.of("in", "out", "in", "out"), directions, "each reply recorded: " + d.encode());
-        }
-        last.terminate(Duration.ofSeconds(30));
-      }
-    } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get();
+    }
+    try (ChildParley last = ChildParley.start(dir, env)) {
+      Http http = new Http(port(last));
+      // a burst whose reply's record was lost is due again when its claim runs out: 10 s after it was made
+      LockSupport.parkNanos(Duration.ofSeconds(13).toNanos());
+      assertEachAnswered(http, 2); // once in each round, not again after a kill
+      last.terminate(Duration.ofSeconds(30));
     }
   }
 
@@ -152,39 +134,49 @@ class KilledWithEmbeddedStoreTest {
   void anOpeningThatLeftJustBeforeAKillKeepsItsDialogue() throws Exception {
     Path dir = TestParley.tempDir();
     Map<String, String> env = env(dir, Map.of());
-    String secret = StandardWebhooks.newSecret();
-    Vertx vertx = Vertx.vertx();
-    try {
-      FakeReceiver receiver = new FakeReceiver(vertx, StandardWebhooks.forSecret(secret, Clock.systemUTC()))
-          .answer("/replies", ctx -> ctx.response().putHeader("Content-Type", "application/json").end("{}"));
-      receiver.start(vertx).toCompletionStage().toCompletableFuture().get();
-      JsonArray audience = new JsonArray().add("lead-1").add("lead-2").add("lead-3");
-      String channel = null;
-      for (int round = 0; round < 2; round++) {
-        try (ChildParley p = ChildParley.start(dir, env)) {
-          Http http = new Http(port(p));
-          if (channel == null) channel = campaign(http, receiver.url("/replies"), secret, "incoming_outgoing", audience);
-          int before = receiver.deliveries().size();
-          Poll.until("an opening to leave", Duration.ofSeconds(30), () -> receiver.deliveries().size(), n -> n > before);
-          LockSupport.parkNanos(Duration.ofMillis(400).toNanos()); // the next may leave 3 s after it
-          p.kill();
-        }
+    JsonArray audience = new JsonArray().add("lead-1").add("lead-2").add("lead-3");
+    String channel = null;
+    for (int round = 0; round < 2; round++) {
+      try (ChildParley p = ChildParley.start(dir, env)) {
+        Http http = new Http(port(p));
+        if (channel == null) channel = campaign(http, "incoming_outgoing", audience);
+        int before = receiver.deliveries().size();
+        Poll.until("an opening to leave", Duration.ofSeconds(30), () -> receiver.deliveries().size(), n -> n > before);
+        LockSupport.parkNanos(Duration.ofMillis(400).toNanos()); // the next may leave 3 s after it
+        p.kill();
       }
-      try (ChildParley last = ChildParley.start(dir, env(dir, Map.of("PARLEY_DISPATCH_ENABLED", "false")))) {
-        Http http = new Http(port(last));
-        List<String> opened = receiver.deliveries().stream().map(d -> d.body().getString("to")).toList();
-        assertEquals(2, opened.size(), "one opening per round: " + opened);
-        JsonArray dialogues = http.get("/api/dialogues?limit=100", ADMIN).json().getJsonArray("items");
-        assertEquals(opened.stream().sorted().toList(), dialogues.stream().map(d -> ((JsonObject) d).getString("contact"))
-            .sorted().toList(), "a dialogue for each opening that left");
-        String task = dialogues.getJsonObject(0).getString("task");
-        JsonArray sent = http.get("/api/tasks/" + task + "/audience?state=sent", ADMIN).json().getJsonArray("items");
-        assertEquals(opened.stream().sorted().toList(), sent.stream().map(e -> ((JsonObject) e).getString("address")).sorted()
-            .toList(), "each target whose opening left is sent, not unknown: " + sent.encode());
-        last.terminate(Duration.ofSeconds(30));
-      }
-    } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get();
+    }
+    try (ChildParley last = ChildParley.start(dir, env(dir, Map.of("PARLEY_DISPATCH_ENABLED", "false")))) {
+      Http http = new Http(port(last));
+      List<String> opened = receiver.deliveries().stream().map(d -> d.body().getString("to")).toList();
+      assertEquals(2, opened.size(), "one opening per round: " + opened);
+      JsonArray dialogues = http.get("/api/dialogues?limit=100", ADMIN).json().getJsonArray("items");
+      assertEquals(opened.stream().sorted().toList(), dialogues.stream().map(d -> ((JsonObject) d).getString("contact"))
+          .sorted().toList(), "a dialogue for each opening that left");
+      String task = dialogues.getJsonObject(0).getString("task");
+      JsonArray sent = http.get("/api/tasks/" + task + "/audience?state=sent", ADMIN).json().getJsonArray("items");
+      assertEquals(opened.stream().sorted().toList(), sent.stream().map(e -> ((JsonObject) e).getString("address")).sorted()
+          .toList(), "each target whose opening left is sent, not unknown: " + sent.encode());
+      last.terminate(Duration.ofSeconds(30));
+    }
+  }
+
+  /**
+   * Every contact got exactly {@code rounds} replies, and each of their dialogues holds each message and
+   * reply once, in turn.
+   */
+  private void assertEachAnswered(Http http, int rounds) {
+    Map<String, Integer> replies = new TreeMap<>();
+    receiver.deliveries().forEach(d -> replies.merge(d.body().getString("to"), 1, Integer::sum));
+    assertEquals(CONTACTS, replies.size(), "every contact answered: " + replies);
+    replies.forEach((to, n) -> assertEquals(rounds, n, to + " answered " + n + " times"));
+    List<String> turns = Collections.nCopies(rounds, List.of("in", "out")).stream().flatMap(List::stream).toList();
+    JsonArray dialogues = http.get("/api/dialogues?limit=100", ADMIN).json().getJsonArray("items");
+    assertEquals(CONTACTS, dialogues.size());
+    for (Object o : dialogues) {
+      JsonObject d = http.get("/api/dialogues/" + ((JsonObject) o).getString("id"), ADMIN).json();
+      List<String> directions = d.getJsonArray("messages").stream().map(m -> ((JsonObject) m).getString("direction")).toList();
+      assertEquals(turns, directions, "each message and reply recorded once: " + d.encode());
     }
   }
 
@@ -195,10 +187,10 @@ class KilledWithEmbeddedStoreTest {
     return env;
   }
 
-  /** A web channel answering through {@code callbackUrl}, a scripted AI and a running task of {@code format}. */
-  private static String campaign(Http http, String callbackUrl, String secret, String format, JsonArray audience) {
+  /** A web channel answering through the receiver, a scripted AI and a running task of {@code format}. */
+  private String campaign(Http http, String format, JsonArray audience) {
     String channel = created(http, "/api/channels", new JsonObject().put("type", "web").put("name", "Site")
-        .put("settings", new JsonObject().put("callbackUrl", callbackUrl).put("secret", secret)));
+        .put("settings", new JsonObject().put("callbackUrl", receiver.url("/replies")).put("secret", secret)));
     String manager = created(http, "/api/managers", new JsonObject().put("name", "Maria").put("persona", "Brief."));
     String ai = created(http, "/api/ai-profiles", new JsonObject().put("name", "bot").put("provider", "scripted")
         .put("scripted", new JsonObject().put("rules", new JsonArray()).put("fallback", "It is our spring webinar.")));
