@@ -14,12 +14,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Has the embedded store save what it has acknowledged, many askers to a save: one save
- * at a time, and a new one at most every {@link #INTERVAL_MILLIS} ms; whoever asks while one is under way
- * waits for the next (the one under way may have begun before the asker's writes). Each save writes every
- * page changed since the last one, so saves close together would write the same busy pages again and
- * again; spaced out, an asker waits at most two intervals, much as a MongoDB server's journal makes a
- * write that asks for it wait for its next flush.
+ * Has the embedded store save what it has acknowledged, many askers to a save: one save at a time, and a
+ * new one at most every {@link #INTERVAL_MILLIS} ms; whoever asks while one is under way waits for the next
+ * (the one under way may have begun before the asker's writes). Each save writes every page changed since
+ * the last one, so saves close together would write the same busy pages again and again; spaced out, an
+ * asker waits at most two intervals, much as a MongoDB server's journal makes a write that asks for it wait
+ * for its next flush.
  *
  * <p>A save runs on a thread of its own, beside the store's. As a command ({@code fsync}) it ran on one of
  * the store's network threads, which run every command of the connections they serve, and held those up
@@ -89,7 +89,7 @@ final class Saves implements AutoCloseable {
     Throwable failed = null;
     try {
       commit.run();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // whatever it was, the askers hear of it rather than wait for ever
       failed = e;
     }
     answer(batch, failed);
