@@ -40,4 +40,5 @@ form.addEventListener('submit', async event => {
   signIn(value, document.getElementById('remember').checked);
   location.href = next && next.startsWith('/') && !next.startsWith('//') && home === '/tasks' ? next : home;
 });
+form.querySelector('button[type=submit]').disabled = false; // only now is signing in this script's to do
 form.token.focus();

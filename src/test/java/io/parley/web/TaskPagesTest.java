@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.FilePayload;
+import com.microsoft.playwright.options.WaitUntilState;
 import io.parley.support.FakeReceiver;
 import io.parley.support.Http;
 import io.parley.support.TestParley;
@@ -16,8 +18,11 @@ import io.parley.webhook.StandardWebhooks;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,6 +79,8 @@ class TaskPagesTest {
       Page page = s.page();
       page.navigate("/tasks");
       assertThat(page).hasURL(Pattern.compile("/\\?next=%2Ftasks$"));
+      Locator signIn = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"));
+      assertThat(signIn).isEnabled(); // the page is ready: until then Enter sends nothing
       s.screenshot("sign-in");
       page.keyboard().type("pk_not_a_real_token");
       page.keyboard().press("Enter");
@@ -86,10 +93,45 @@ class TaskPagesTest {
       assertThat(page.locator("#no-dialogues")).isVisible(); // a new manager's inbox, empty but working
       page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out")).click();
       assertThat(page).hasURL(Pattern.compile("/$"));
+      assertThat(signIn).isEnabled();
       page.getByLabel("Token").fill(marketer);
       page.keyboard().press("Enter");
       assertThat(page).hasURL(Pattern.compile("/tasks$"));
       assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Outreach tasks"))).isVisible();
+      s.assertNoScriptErrors();
+    }
+  }
+
+  /**
+   * A token entered before the sign-in page's script has run is not sent as a plain form: the browser would
+   * put it in the address (and its history) as {@code /?token=...}. The page's script is held back here
+   * until after Enter was pressed.
+   */
+  @Test
+  void aTokenEnteredBeforeThePageIsReadyNeverReachesTheAddress() {
+    try (BrowserSession s = BrowserSession.open(chromium.browser(), base(), 1280, 800, null)) {
+      Page page = s.page();
+      List<String> addresses = new ArrayList<>();
+      page.onFrameNavigated(frame -> {
+        if (frame == page.mainFrame()) addresses.add(frame.url());
+      });
+      AtomicReference<Route> script = new AtomicReference<>();
+      page.route("**/assets/signin.js", route -> {
+        if (!script.compareAndSet(null, route)) route.resume();
+      });
+      page.navigate("/", new Page.NavigateOptions().setWaitUntil(WaitUntilState.COMMIT));
+      Locator token = page.getByLabel("Token");
+      assertThat(token).isVisible();
+      token.fill(marketer);
+      token.press("Enter");
+      page.waitForTimeout(500); // a plain form would be sent at once
+      assertTrue(addresses.stream().noneMatch(a -> a.contains("token=")), "the token reached the address: " + addresses);
+
+      script.get().resume();
+      assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))).isEnabled();
+      token.press("Enter");
+      assertThat(page).hasURL(Pattern.compile("/tasks$"));
+      assertTrue(addresses.stream().noneMatch(a -> a.contains("token=")), "the token reached the address: " + addresses);
       s.assertNoScriptErrors();
     }
   }
