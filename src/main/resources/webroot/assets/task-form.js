@@ -222,5 +222,8 @@ if (requireSignIn()) {
   form.format.addEventListener('change', () => { renderChannels(); changed(); });
   form.addEventListener('input', changed);
   form.addEventListener('change', changed);
-  load().catch(e => notify('Could not load the form: ' + e.message, 'error'));
+  // Saving waits for the form to be loaded. Before this script, the browser would send the form itself, audience
+  // and all, as a plain request into the address; before the task is loaded, an edit would go out as a new task.
+  load().then(() => { document.getElementById('save').disabled = false; })
+    .catch(e => notify('Could not load the form: ' + e.message, 'error'));
 }

@@ -163,6 +163,8 @@ async function upload(event) {
     showError(form, { field: 'audience', message: 'Type contacts or choose a file first.' });
     return;
   }
+  const button = form.querySelector('button[type=submit]');
+  button.disabled = true; // one upload at a time: a second click would only report the first one's contacts as duplicates
   try {
     const report = await uploadAudience(id, file, form.text.value);
     document.getElementById('upload-report').replaceChildren(el('h3', { text: 'Import report' }), reportView(report));
@@ -173,6 +175,8 @@ async function upload(event) {
   } catch (e) {
     e.field = e.field || 'audience';
     showError(form, e);
+  } finally {
+    button.disabled = false;
   }
 }
 
@@ -180,7 +184,9 @@ if (requireSignIn()) {
   document.getElementById('audience-state').addEventListener('change', () => { pages.length = 1; audience(); });
   document.getElementById('audience-refresh').addEventListener('click', audience);
   document.getElementById('audience-prev').addEventListener('click', () => { pages.pop(); audience(); });
-  document.getElementById('audience-upload').addEventListener('submit', upload);
+  const uploadForm = document.getElementById('audience-upload');
+  uploadForm.addEventListener('submit', upload);
+  uploadForm.querySelector('button[type=submit]').disabled = false; // until now the browser would have sent it as a plain form
   loadNames().then(() => every(3000, refresh));
   every(60000, stats); // outcomes change without new dialogues
   audience();

@@ -15,6 +15,7 @@ import io.parley.support.FakeReceiver;
 import io.parley.support.Http;
 import io.parley.support.TestParley;
 import io.parley.webhook.StandardWebhooks;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -38,6 +39,9 @@ class TaskPagesTest {
   static Chromium chromium;
   static FakeReceiver receiver;
   static String marketer;
+  static String channel;
+  static String manager;
+  static String ai;
 
   @BeforeAll
   static void start() throws Exception {
@@ -50,10 +54,10 @@ class TaskPagesTest {
         .answer("/in", ctx -> ctx.response().end("{}"));
     receiver.start(vertx).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     marketer = parley.token("marketer");
-    created("/api/channels", new JsonObject().put("type", "web").put("name", "Site chat")
+    channel = created("/api/channels", new JsonObject().put("type", "web").put("name", "Site chat")
         .put("settings", new JsonObject().put("callbackUrl", receiver.url("/in")).put("secret", secret)));
-    created("/api/managers", new JsonObject().put("name", "Maria").put("persona", "Friendly and brief"));
-    created("/api/ai-profiles", new JsonObject().put("name", "Webinar bot")
+    manager = created("/api/managers", new JsonObject().put("name", "Maria").put("persona", "Friendly and brief"));
+    ai = created("/api/ai-profiles", new JsonObject().put("name", "Webinar bot")
         .put("scripted", new JsonObject().put("fallback", "Thanks!")));
   }
 
@@ -134,6 +138,84 @@ class TaskPagesTest {
       assertTrue(addresses.stream().noneMatch(a -> a.contains("token=")), "the token reached the address: " + addresses);
       s.assertNoScriptErrors();
     }
+  }
+
+  /**
+   * The task form saves nothing until it is ready. Before its script runs, the browser would send the form
+   * itself as a plain request, with the name and the audience (contacts' numbers) in the address. On the edit
+   * page, before the task is loaded, the script would send the form as a new task (refused, for want of the
+   * channels not yet listed) instead of a change to this one.
+   */
+  @Test
+  void theTaskFormSavesNothingBeforeItIsReady() {
+    String taskId = created("/api/tasks", new JsonObject().put("name", "Autumn sale").put("type", "web")
+        .put("format", "incoming_outgoing").put("channels", new JsonArray().add(channel))
+        .put("managers", new JsonArray().add(manager)).put("ai", ai).put("spendLimitPerDialogue", "1")
+        .put("workingHours", new JsonObject().put("from", 9).put("to", 18)).put("dailyLimitPerChannel", 100)
+        .put("pauseBetweenDialogues", 30).put("openingMessage", new JsonObject().put("text", "Hello!")));
+    try (BrowserSession s = BrowserSession.open(chromium.browser(), base(), 1280, 900, marketer)) {
+      Page page = s.page();
+      List<String> addresses = new ArrayList<>();
+      page.onFrameNavigated(frame -> {
+        if (frame == page.mainFrame()) addresses.add(frame.url());
+      });
+      AtomicReference<Route> script = new AtomicReference<>();
+      page.route("**/assets/task-form.js", route -> {
+        if (!script.compareAndSet(null, route)) route.resume();
+      });
+      page.navigate("/tasks/new", new Page.NavigateOptions().setWaitUntil(WaitUntilState.COMMIT));
+      Locator name = page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true));
+      assertThat(name).isVisible();
+      page.getByLabel("Audience: one contact per line").fill("+15550001111");
+      name.fill("Held back");
+      name.press("Enter");
+      page.waitForTimeout(500); // a plain form would be sent at once
+      assertTrue(addresses.stream().noneMatch(a -> a.contains("?")), "the form reached the address: " + addresses);
+      script.get().resume();
+      assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create task"))).isEnabled();
+
+      AtomicReference<Route> task = new AtomicReference<>();
+      page.route("**/api/tasks/" + taskId, route -> {
+        if (!task.compareAndSet(null, route)) route.resume();
+      });
+      page.navigate("/tasks/" + taskId + "/edit");
+      Locator save = page.locator("#save");
+      assertThat(save).isDisabled();
+      name.fill("Winter sale");
+      name.press("Enter");
+      page.waitForTimeout(500);
+      assertEquals(List.of("Autumn sale"), taskNames(), "nothing was saved before the task was loaded");
+      task.get().resume();
+      assertThat(name).hasValue("Autumn sale");
+      assertThat(save).isEnabled();
+      name.fill("Winter sale");
+      name.press("Enter");
+      assertThat(page.locator("#result-title")).hasText("Changes saved");
+      assertEquals(List.of("Winter sale"), taskNames(), "the task itself was changed");
+
+      AtomicReference<Route> detail = new AtomicReference<>();
+      page.route("**/assets/task.js", route -> {
+        if (!detail.compareAndSet(null, route)) route.resume();
+      });
+      page.navigate("/tasks/" + taskId, new Page.NavigateOptions().setWaitUntil(WaitUntilState.COMMIT));
+      Locator upload = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload"));
+      page.getByLabel("One contact per line").fill("+15550002222");
+      assertThat(upload).isDisabled(); // the audience would go out as a plain form, into the address
+      detail.get().resume();
+      assertThat(upload).isEnabled();
+      upload.click();
+      assertThat(page.locator("#upload-report")).containsText("1 accepted, 0 duplicates, 0 rejected");
+      assertTrue(addresses.stream().noneMatch(a -> a.contains("?")), "a form reached the address: " + addresses);
+      s.assertNoScriptErrors();
+    } finally {
+      assertEquals(200, parley.http().post("/api/tasks/" + taskId + "/stop", marketer, null).status());
+      assertEquals(204, parley.http().delete("/api/tasks/" + taskId, marketer).status());
+    }
+  }
+
+  private static List<String> taskNames() {
+    return parley.http().get("/api/tasks", marketer).items().stream()
+        .map(t -> ((JsonObject) t).getString("name")).toList();
   }
 
   @Test
