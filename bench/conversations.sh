@@ -7,6 +7,9 @@
 # core in `top -H`), and the rate measured was that of a cold process (about 330/s against 1,100–1,400/s after 120 s).
 # BENCH_JAVA_OPTS=-Dbench.store=process runs the embedded store in a JVM of its own (as a MongoDB server would be) and
 # reports that process's CPU beside Parley's.
+# BENCH_JAVA_OPTS=-Dbench.floor=3,3+3 also measures, after the baseline, floors: the baseline's server plus the least
+# store work a stored design does per message (N grouped writes, +M single find-and-modify commands), on the embedded
+# store in this JVM (ConversationBench.floor).
 set -euo pipefail
 # The collector of the production image (docker/Dockerfile); BENCH_GC=-XX:+UseG1GC measures the JVM's default.
 exec "$(dirname "$0")/java.sh" 1g io.parley.conversation.ConversationBench conversations "$@"

@@ -1,10 +1,19 @@
 package io.parley.conversation;
 
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Updates;
 import com.sun.management.OperatingSystemMXBean;
+import io.parley.config.ParleyConfig;
 import io.parley.dispatch.DispatchBench;
+import io.parley.store.BatchedWrites;
+import io.parley.store.Rx;
+import io.parley.store.Store;
 import io.parley.support.Http;
 import io.parley.support.TestParley;
 import io.parley.webhook.StandardWebhooks;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -14,9 +23,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.bson.Document;
 
 /**
  * Conversations end to end (run by {@code bench/conversations.sh}, not by the test suite): contacts write to
@@ -97,6 +109,14 @@ public final class ConversationBench {
     System.out.println("| --- | --- | --- | --- | --- |");
     Result bare = baseline(load, signer, receiverUrl, contacts, window, warmup);
     System.out.println(bare.row("bare Vert.x (verify, parse, signed POST)"));
+    // -Dbench.floor=1,3,3+3: the baseline with the least store work a stored design does (see floor())
+    for (String floors : System.getProperty("bench.floor", "").split(",")) {
+      if (floors.isBlank()) continue;
+      Floor shape = Floor.parse(floors.trim());
+      Result floor = floor(load, signer, receiverUrl, contacts, window, warmup, shape);
+      System.out.println(floor.row("bare Vert.x + " + shape));
+      System.out.printf("%s / baseline: %.1f%%%n", shape, 100.0 * floor.rate() / bare.rate());
+    }
     Result parley = parley(load, secret, receiverUrl, contacts, window, warmup);
     System.out.println(parley.row("Parley (route, store, scripted reply, POST, store)"));
     System.out.printf("Parley / baseline: %.1f%%%n", 100.0 * parley.rate() / bare.rate());
@@ -121,6 +141,79 @@ public final class ConversationBench {
     Result r = run(load, "http://127.0.0.1:" + server.actualPort() + "/webhooks", "base-", contacts, window, warmup, null);
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     return r;
+  }
+
+  /**
+   * A floor's store work per message: {@code grouped} single-document writes grouped the way Parley groups
+   * them ({@link BatchedWrites}), and {@code single} commands of their own, one after the other, each answered
+   * with the document, as Parley's routing and burst claim are.
+   */
+  private record Floor(int grouped, int single) {
+    static Floor parse(String text) {
+      String[] parts = text.split("\\+");
+      Floor floor = new Floor(Integer.parseInt(parts[0]), parts.length > 1 ? Integer.parseInt(parts[1]) : 0);
+      if ((floor.grouped() != 1 && floor.grouped() != 3) || floor.single() < 0) {
+        throw new IllegalArgumentException("a floor is 1 or 3 grouped writes, then +M single commands: " + text);
+      }
+      return floor;
+    }
+
+    @Override
+    public String toString() {
+      return grouped + " grouped store write" + (grouped == 1 ? "" : "s")
+          + (single == 0 ? "" : " and " + single + " single find-and-modify") + " per message";
+    }
+  }
+
+  /**
+   * The least a design that stores what it answers can do, as a second yardstick: the baseline's server plus
+   * store work on the embedded store, through the driver. The contact's message is inserted (grouped) before
+   * the webhook's 200. With {@code grouped} 3, the reply is inserted too and a small per-contact dialogue
+   * document counts both. Each of {@code single} commands, before the reply leaves, changes that document and
+   * returns it. No lookup of a dialogue, no context, event, save or metric: everything else Parley does is
+   * left out.
+   */
+  private static Result floor(Load load, StandardWebhooks signer, String receiverUrl, int contacts, int window,
+      int warmup, Floor shape) throws Exception {
+    Path dir = TestParley.tempDir();
+    Vertx vertx = Vertx.vertx();
+    try (Store store = Store.open(ParleyConfig.withOverrides(Map.of("data.dir", dir.toString(), "embedded.port", "0")))) {
+      BatchedWrites messages = store.batched("messages");
+      BatchedWrites dialogues = store.batched("dialogues");
+      var dialogueCollection = store.collection("dialogues");
+      WebClient out = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(64));
+      HttpServer server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+        signer.verify(body.getBytes(), req.getHeader("webhook-id"), req.getHeader("webhook-timestamp"),
+            req.getHeader("webhook-signature"));
+        JsonObject in = body.toJsonObject();
+        String from = in.getString("from");
+        Date now = new Date();
+        messages.insert(new Document("_id", in.getString("id")).append("contact", from).append("direction", "in")
+            .append("text", in.getString("text")).append("at", now)).compose(stored -> {
+          req.response().putHeader("Content-Type", "application/json").end("{\"status\":\"accepted\"}");
+          Future<Document> chain = Future.succeededFuture();
+          for (int i = 0; i < shape.single(); i++) {
+            chain = chain.compose(d -> Rx.first(dialogueCollection.findOneAndUpdate(Filters.eq("_id", from),
+                Updates.inc("single", 1), new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER))));
+          }
+          return chain;
+        }).onSuccess(d -> {
+          Buffer reply = new JsonObject().put("dialogueId", from).put("to", from).put("text", "Thanks!").toBuffer();
+          var request = out.postAbs(receiverUrl).putHeader("Content-Type", "application/json");
+          signer.sign(StandardWebhooks.newMessageId(), reply.getBytes()).asMap().forEach(request::putHeader);
+          request.sendBuffer(reply);
+          if (shape.grouped() < 3) return;
+          messages.insert(new Document("_id", in.getString("id") + "-reply").append("contact", from)
+              .append("direction", "out").append("text", "Thanks!").append("at", now));
+          dialogues.upsert(Filters.eq("_id", from), Updates.combine(Updates.inc("in", 1), Updates.inc("out", 1),
+              Updates.set("lastAt", now)));
+        }).onFailure(Throwable::printStackTrace);
+      })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      return run(load, "http://127.0.0.1:" + server.actualPort() + "/webhooks", "floor" + shape.grouped() + "-"
+          + shape.single() + "-", contacts, window, warmup, null);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
   }
 
   private static Result parley(Load load, String secret, String receiverUrl, int contacts, int window, int warmup)
