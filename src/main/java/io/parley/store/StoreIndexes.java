@@ -1,19 +1,53 @@
 package io.parley.store;
 
+import com.mongodb.MongoCommandException;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.reactivestreams.client.MongoDatabase;
 import io.vertx.core.Future;
+import java.util.List;
 
 /**
- * The query indexes a real MongoDB needs, created at start-up (creating an existing index is a no-op).
- * Nothing Parley relies on for correctness is an index other than {@code _id}, and the embedded store
- * serves nothing but {@code _id} equality from an index, so there it would only pay for them on writes.
+ * The query indexes a real MongoDB needs, created at start-up (creating an existing index is a no-op), and
+ * the ones earlier versions created that nothing reads any more, dropped. Nothing Parley relies on for
+ * correctness is an index other than {@code _id}, and the embedded store serves nothing but {@code _id}
+ * equality from an index, so there it would only pay for them on writes.
  */
 public final class StoreIndexes {
   private StoreIndexes() {}
 
+  /** An index an earlier version created: {@code collection}'s index named {@code name}. */
+  record Obsolete(String collection, String name) {}
+
+  /**
+   * Indexes of earlier versions that today's cover or that nothing queries: each still costs every write to
+   * its collection. Deliveries by {@code status} alone (the senders now read {@code status, nextAttemptAt});
+   * messages by {@code dialogue, createdAt} (covered by {@code dialogue, createdAt, _id}).
+   */
+  static final List<Obsolete> OBSOLETE = List.of(
+      new Obsolete(Collections.DELIVERIES, "status_1"),
+      new Obsolete(Collections.MESSAGES, "dialogue_1_createdAt_1"));
+
+  /** MongoDB's codes for a missing index and a missing collection: nothing to drop. */
+  private static final List<Integer> NOTHING_TO_DROP = List.of(27, 26);
+
   public static Future<Void> ensure(Store store) {
     if (store.embedded()) return Future.succeededFuture();
+    return dropObsolete(store.database()).compose(v -> indexes(store));
+  }
+
+  /** Drops each of {@link #OBSOLETE} that exists; one already gone (or never made) is no error. */
+  static Future<Void> dropObsolete(MongoDatabase database) {
+    Future<Void> done = Future.succeededFuture();
+    for (Obsolete index : OBSOLETE) {
+      done = done.compose(v -> Rx.done(database.getCollection(index.collection()).dropIndex(index.name()))
+          .recover(e -> e instanceof MongoCommandException c && NOTHING_TO_DROP.contains(c.getErrorCode())
+              ? Future.succeededFuture() : Future.failedFuture(e)));
+    }
+    return done;
+  }
+
+  private static Future<Void> indexes(Store store) {
     return create(store, Collections.AUDIENCE, Indexes.ascending("task", "seq"), false)
         .compose(v -> create(store, Collections.AUDIENCE, Indexes.ascending("task", "state", "seq"), false))
         .compose(v -> create(store, Collections.AUDIENCE, Indexes.ascending("state", "channel"), false))
