@@ -7,10 +7,19 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The in-process MongoDB-wire server (mongo-java-server on H2) used when no {@code mongo.uri} is set. */
 public final class EmbeddedMongo implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedMongo.class);
+  /** How long closing waits for the wire server to stop before it closes the file regardless. */
+  static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final H2Backend backend;
   private final MongoServer server;
   private final Path file;
@@ -79,9 +88,26 @@ public final class EmbeddedMongo implements AutoCloseable {
     if (store.hasUnsavedChanges()) store.commit();
   }
 
+  /**
+   * Stops serving and closes the file, once: a later call returns at once. mongo-java-server's shutdown,
+   * called a second time, waited forever in about one double close in fifteen, on a client connection it
+   * still listed after its threads had ended. And however long the wire side takes to stop, the file is
+   * saved and closed after {@link #STOP_WAIT}: a process that stops must not hang on its sockets.
+   */
   @Override
   public void close() {
-    server.shutdownNow();
+    if (!closed.compareAndSet(false, true)) return;
+    Thread stopping = new Thread(server::shutdownNow, "parley-store-stop");
+    stopping.setDaemon(true);
+    stopping.start();
+    try {
+      stopping.join(STOP_WAIT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (stopping.isAlive()) {
+      log.warn("The embedded store's connections did not close within {} s; closing its file regardless", STOP_WAIT.toSeconds());
+    }
     backend.close();
   }
 }
