@@ -115,14 +115,8 @@ class TaskPagesTest {
   void aTokenEnteredBeforeThePageIsReadyNeverReachesTheAddress() {
     try (BrowserSession s = BrowserSession.open(chromium.browser(), base(), 1280, 800, null)) {
       Page page = s.page();
-      List<String> addresses = new ArrayList<>();
-      page.onFrameNavigated(frame -> {
-        if (frame == page.mainFrame()) addresses.add(frame.url());
-      });
-      AtomicReference<Route> script = new AtomicReference<>();
-      page.route("**/assets/signin.js", route -> {
-        if (!script.compareAndSet(null, route)) route.resume();
-      });
+      List<String> addresses = addresses(page);
+      AtomicReference<Route> script = holdFirst(page, "**/assets/signin.js");
       page.navigate("/", new Page.NavigateOptions().setWaitUntil(WaitUntilState.COMMIT));
       Locator token = page.getByLabel("Token");
       assertThat(token).isVisible();
@@ -155,14 +149,8 @@ class TaskPagesTest {
         .put("pauseBetweenDialogues", 30).put("openingMessage", new JsonObject().put("text", "Hello!")));
     try (BrowserSession s = BrowserSession.open(chromium.browser(), base(), 1280, 900, marketer)) {
       Page page = s.page();
-      List<String> addresses = new ArrayList<>();
-      page.onFrameNavigated(frame -> {
-        if (frame == page.mainFrame()) addresses.add(frame.url());
-      });
-      AtomicReference<Route> script = new AtomicReference<>();
-      page.route("**/assets/task-form.js", route -> {
-        if (!script.compareAndSet(null, route)) route.resume();
-      });
+      List<String> addresses = addresses(page);
+      AtomicReference<Route> script = holdFirst(page, "**/assets/task-form.js");
       page.navigate("/tasks/new", new Page.NavigateOptions().setWaitUntil(WaitUntilState.COMMIT));
       Locator name = page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true));
       assertThat(name).isVisible();
@@ -174,10 +162,7 @@ class TaskPagesTest {
       script.get().resume();
       assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create task"))).isEnabled();
 
-      AtomicReference<Route> task = new AtomicReference<>();
-      page.route("**/api/tasks/" + taskId, route -> {
-        if (!task.compareAndSet(null, route)) route.resume();
-      });
+      AtomicReference<Route> task = holdFirst(page, "**/api/tasks/" + taskId);
       page.navigate("/tasks/" + taskId + "/edit");
       Locator save = page.locator("#save");
       assertThat(save).isDisabled();
@@ -193,16 +178,13 @@ class TaskPagesTest {
       assertThat(page.locator("#result-title")).hasText("Changes saved");
       assertEquals(List.of("Winter sale"), taskNames(), "the task itself was changed");
 
-      AtomicReference<Route> detail = new AtomicReference<>();
-      page.route("**/assets/task.js", route -> {
-        if (!detail.compareAndSet(null, route)) route.resume();
-      });
+      AtomicReference<Route> detail = holdFirst(page, "**/assets/task.js");
       page.navigate("/tasks/" + taskId, new Page.NavigateOptions().setWaitUntil(WaitUntilState.COMMIT));
       Locator upload = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload"));
-      page.getByLabel("One contact per line").fill("+15550002222");
       assertThat(upload).isDisabled(); // the audience would go out as a plain form, into the address
       detail.get().resume();
       assertThat(upload).isEnabled();
+      page.getByLabel("One contact per line").fill("+15550002222");
       upload.click();
       assertThat(page.locator("#upload-report")).containsText("1 accepted, 0 duplicates, 0 rejected");
       assertTrue(addresses.stream().noneMatch(a -> a.contains("?")), "a form reached the address: " + addresses);
@@ -211,6 +193,24 @@ class TaskPagesTest {
       assertEquals(200, parley.http().post("/api/tasks/" + taskId + "/stop", marketer, null).status());
       assertEquals(204, parley.http().delete("/api/tasks/" + taskId, marketer).status());
     }
+  }
+
+  /** Every address the page's main frame goes to, from now on. */
+  private static List<String> addresses(Page page) {
+    List<String> addresses = new ArrayList<>();
+    page.onFrameNavigated(frame -> {
+      if (frame == page.mainFrame()) addresses.add(frame.url());
+    });
+    return addresses;
+  }
+
+  /** Holds back the first request matching {@code glob} until the test resumes the route; later ones go on. */
+  private static AtomicReference<Route> holdFirst(Page page, String glob) {
+    AtomicReference<Route> held = new AtomicReference<>();
+    page.route(glob, route -> {
+      if (!held.compareAndSet(null, route)) route.resume();
+    });
+    return held;
   }
 
   private static List<String> taskNames() {
