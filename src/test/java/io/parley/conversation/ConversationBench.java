@@ -133,10 +133,7 @@ public final class ConversationBench {
           req.getHeader("webhook-signature"));
       JsonObject in = body.toJsonObject();
       req.response().putHeader("Content-Type", "application/json").end("{\"status\":\"accepted\"}");
-      Buffer reply = new JsonObject().put("dialogueId", "d").put("to", in.getString("from")).put("text", "Thanks!").toBuffer();
-      var request = out.postAbs(receiverUrl).putHeader("Content-Type", "application/json");
-      signer.sign(StandardWebhooks.newMessageId(), reply.getBytes()).asMap().forEach(request::putHeader);
-      request.sendBuffer(reply);
+      reply(out, signer, receiverUrl, "d", in.getString("from"));
     })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     Result r = run(load, "http://127.0.0.1:" + server.actualPort() + "/webhooks", "base-", contacts, window, warmup, null);
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -198,10 +195,7 @@ public final class ConversationBench {
           }
           return chain;
         }).onSuccess(d -> {
-          Buffer reply = new JsonObject().put("dialogueId", from).put("to", from).put("text", "Thanks!").toBuffer();
-          var request = out.postAbs(receiverUrl).putHeader("Content-Type", "application/json");
-          signer.sign(StandardWebhooks.newMessageId(), reply.getBytes()).asMap().forEach(request::putHeader);
-          request.sendBuffer(reply);
+          reply(out, signer, receiverUrl, from, from);
           if (shape.grouped() < 3) return;
           messages.insert(new Document("_id", in.getString("id") + "-reply").append("contact", from)
               .append("direction", "out").append("text", "Thanks!").append("at", now));
@@ -214,6 +208,14 @@ public final class ConversationBench {
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** The baseline's and the floors' reply: a signed POST of {@code {dialogueId, to, text}} to the receiver. */
+  private static void reply(WebClient out, StandardWebhooks signer, String receiverUrl, String dialogueId, String to) {
+    Buffer reply = new JsonObject().put("dialogueId", dialogueId).put("to", to).put("text", "Thanks!").toBuffer();
+    var request = out.postAbs(receiverUrl).putHeader("Content-Type", "application/json");
+    signer.sign(StandardWebhooks.newMessageId(), reply.getBytes()).asMap().forEach(request::putHeader);
+    request.sendBuffer(reply);
   }
 
   private static Result parley(Load load, String secret, String receiverUrl, int contacts, int window, int warmup)
