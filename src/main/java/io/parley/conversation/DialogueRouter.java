@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes every message a contact sends to the dialogue of that contact on that channel ({@code
- * dialogue_keys}, by {@code _id}), opening one on the channel's incoming task for a contact who writes
+ * dialogue_keys}, by {@code _id}; remembered a while, {@link KnownKeys}), opening one on the channel's incoming task for a contact who writes
  * first; stores it; then by the dialogue's state: {@code open} → a reply is due once the burst window has
  * passed ({@link EventAddresses#REPLY_DUE}); {@code human} → the managers' feed ({@code DIALOGUE_UPDATED},
  * published for every stored message anyway); {@code blocked}, {@code closed} → stored only. A stop word
@@ -52,6 +52,9 @@ public final class DialogueRouter extends VerticleBase {
   /** How long an opened dialogue's manager is remembered for the contact's messages routed alongside its first one. */
   private static final Duration OPENED_MEMORY = Duration.ofSeconds(10);
   private static final int MAX_KEY_RACES = 3;
+  /** How many contacts' keys the router remembers, and for how long (a key re-pointed by a version that does not mark what it replaced is read again within it). */
+  private static final int KNOWN_KEYS = 50_000;
+  private static final Duration KNOWN_KEY_AGE = Duration.ofMinutes(1);
 
   private final ConversationDeps deps;
   private Dialogues dialogues;
@@ -69,6 +72,7 @@ public final class DialogueRouter extends VerticleBase {
   private RecentDocuments recentTasks;
   private TaskProgress progress;
   private MongoCollection<Document> audience;
+  private KnownKeys knownKeys;
   private MessageConsumer<JsonObject> consumer;
   /** The managers of dialogues being opened, or opened a moment ago, by dialogue id (see {@link #manager}). */
   private final Map<String, Future<String>> assigned = new HashMap<>();
@@ -90,6 +94,7 @@ public final class DialogueRouter extends VerticleBase {
         deps.scheduler(), deps.clock(), deps.settings().sendMaxAttempts());
     optOut = new OptOut(store, dialogues, events, sender, metrics, deps.clock(), deps.settings().optOutReply());
     keys = store.collection(Collections.DIALOGUE_KEYS);
+    knownKeys = new KnownKeys(deps.clock(), KNOWN_KEY_AGE, KNOWN_KEYS);
     moves = new ContactMoves(store, deps.clock());
     inbound = store.collection(Collections.INBOUND);
     routed = new RoutedMessages(inbound);
@@ -137,22 +142,50 @@ public final class DialogueRouter extends VerticleBase {
    */
   private Future<Dialogues.Stored> append(IncomingMessage m, String inboundId, boolean recovering) {
     String key = DialogueRecorder.key(m.channelId(), m.from());
+    KnownKeys.Known known = recovering ? null : knownKeys.get(key);
+    if (known == null) return appendByKey(m, key, inboundId, recovering);
+    return recentTasks.find(known.task()).compose(task -> {
+      if (task == null) { // its task was deleted: what to do about that is read from the key
+        knownKeys.forget(key);
+        return appendByKey(m, key, inboundId, recovering);
+      }
+      return dialogues.appendIncoming(known.dialogue(), inboundId, m, deps.clock().instant(), false, true)
+          .compose(d -> {
+            if (d != null) return Future.succeededFuture(d);
+            knownKeys.forget(key); // the contact moved, a later dialogue replaced it, or it is gone
+            return dialogues.forget(inboundId).compose(v -> appendByKey(m, key, inboundId, recovering));
+          });
+    });
+  }
+
+  /** As {@link #append(IncomingMessage, String, boolean)}, with the contact's key read from the store. */
+  private Future<Dialogues.Stored> appendByKey(IncomingMessage m, String key, String inboundId, boolean recovering) {
     return Rx.first(keys.find(Filters.eq("_id", key)).limit(1)).compose(k -> {
       if (k == null) {
         // a repeat of a message stored before its contact's key went (they moved to another number): where it is
         return dialogues.dialogueOf(inboundId).compose(before -> before != null ? append(before, m, inboundId, recovering)
-            : dialogueOf(m.channelId(), m.from(), 0).compose(d -> append(d, m, inboundId, recovering)));
+            : dialogueOf(m.channelId(), m.from(), 0).compose(d -> append(d, m, inboundId, recovering))
+                .compose(d -> known(key, d)));
       }
       return taskGone(k).compose(gone -> {
         if (gone) { // its task was deleted: the contact is new to the channel's tasks that run now
           return Rx.done(keys.deleteOne(Filters.and(Filters.eq("_id", key), Filters.eq("dialogue", k.getString("dialogue")))))
-              .compose(v -> dialogueOf(m.channelId(), m.from(), 0)).compose(d -> append(d, m, inboundId, recovering));
+              .compose(v -> dialogueOf(m.channelId(), m.from(), 0)).compose(d -> append(d, m, inboundId, recovering))
+              .compose(d -> known(key, d));
         }
-        return append(k.getString("dialogue"), m, inboundId, recovering).compose(d -> d != null ? Future.succeededFuture(d)
+        return append(k.getString("dialogue"), m, inboundId, recovering).compose(d -> d != null ? known(key, d)
             : dialogues.forget(inboundId).compose(v -> dialogueOf(m.channelId(), m.from(), 0))
-                .compose(found -> append(found, m, inboundId, recovering)));
+                .compose(found -> append(found, m, inboundId, recovering)).compose(found -> known(key, found)));
       });
     });
+  }
+
+  /** Remembers that {@code key} names the dialogue the message was just stored in (when it was stored in one). */
+  private Future<Dialogues.Stored> known(String key, Dialogues.Stored stored) {
+    if (stored != null && stored.dialogue().getString("task") != null) {
+      knownKeys.put(key, stored.dialogue().getString("_id"), stored.dialogue().getString("task"));
+    }
+    return Future.succeededFuture(stored);
   }
 
   /** Whether the task of the dialogue {@code key} names was deleted (read by {@code _id}, kept for a moment). */
@@ -166,7 +199,7 @@ public final class DialogueRouter extends VerticleBase {
   }
 
   private Future<Dialogues.Stored> append(String dialogueId, IncomingMessage m, String inboundId, boolean recovering) {
-    return dialogues.appendIncoming(dialogueId, inboundId, m, deps.clock().instant(), recovering);
+    return dialogues.appendIncoming(dialogueId, inboundId, m, deps.clock().instant(), recovering, false);
   }
 
   private Future<Void> handle(Document dialogue, IncomingMessage m, String messageId) {

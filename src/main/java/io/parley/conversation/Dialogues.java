@@ -9,6 +9,7 @@ import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import io.parley.channel.IncomingMessage;
 import io.parley.dialogue.DialogueActivity;
+import io.parley.dispatch.DialogueRecorder;
 import io.parley.store.BatchedWrites;
 import io.parley.store.Collections;
 import io.parley.store.Rx;
@@ -102,10 +103,13 @@ final class Dialogues {
    * from ({@code lastInAt}): a platform's clock is coarse (whole seconds) and its webhooks late. A reaction or
    * a notice ({@code kind}, {@link IncomingMessage#answerable}) is recorded like a message — the managers'
    * list, the AI's context — but not counted in {@code inSeq} (in {@link #NOTES} instead): it makes no burst and
-   * no reply is due for it.
+   * no reply is due for it. {@code checked}: the dialogue's id was remembered, not read from its key just now
+   * ({@link KnownKeys}), so it is written to only while it is still the sender's ({@code contact}, which a
+   * change of number moves) and no later dialogue replaced it ({@link DialogueRecorder#SUPERSEDED_BY}); null
+   * comes back otherwise, as for a missing dialogue.
    */
   Future<Stored> appendIncoming(String dialogueId, String messageId, IncomingMessage m, Instant arrived,
-      boolean recovering) {
+      boolean recovering, boolean checked) {
     Document message = message(messageId, dialogueId, "in", "contact", m.text(), m.receivedAt())
         .append("platformMessageId", m.platformMessageId()).append("status", "received");
     if (m.kind() != null) message.append("kind", m.kind());
@@ -119,7 +123,9 @@ final class Dialogues {
       }
       Bson changes = !m.answerable() ? Updates.combine(Updates.inc(NOTES, 1L), recorded(message))
           : counted(message, arrived, Updates.inc("inSeq", 1L));
-      return update(Filters.eq("_id", dialogueId), changes, WITHOUT_CONTEXT).map(d -> d == null ? null : new Stored(d, true));
+      Bson which = !checked ? Filters.eq("_id", dialogueId) : Filters.and(Filters.eq("_id", dialogueId),
+          Filters.eq("contact", m.from()), Filters.eq(DialogueRecorder.SUPERSEDED_BY, null));
+      return update(which, changes, WITHOUT_CONTEXT).map(d -> d == null ? null : new Stored(d, true));
     });
   }
 

@@ -1,6 +1,7 @@
 package io.parley.conversation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -125,6 +126,46 @@ class OptOutAndOutreachTest {
         e -> "skipped".equals(e.getString("state")));
     assertEquals("opted out", skipped.getString("reason"));
     assertEquals(1, rig.repliesTo("bob").size());
+  }
+
+  /**
+   * A contact who wrote first, and whom an outreach on the same channel reaches later: their key is
+   * re-pointed to the outreach's dialogue, and their next message goes there, though the router remembers
+   * the key as it was when they wrote first.
+   */
+  @Test
+  void aMessageAfterALaterOutreachGoesToTheLaterDialogue() {
+    rig.writeAndRoute("fay", "Hello");
+    rig.writeAndRoute("fay", "anyone there?"); // routed by the key the router remembers
+    Document first = rig.dialogue("fay");
+    assertEquals(2L, first.get("inSeq", Number.class).longValue());
+
+    rig.scheduler.advance(Duration.ofSeconds(10)); // past the channel's pause after another test's opening
+    String later = awaitingTask("fay");
+    assertEquals(200, rig.http.post("/api/tasks/" + later + "/start", TestParley.ADMIN, null).status());
+    JsonObject opening = Poll.until("the opening", Duration.ofSeconds(20), () -> rig.repliesTo("fay"),
+        r -> r.stream().anyMatch(x -> "Hello fay".equals(x.getString("text")))).stream()
+        .filter(x -> "Hello fay".equals(x.getString("text"))).findFirst().orElseThrow();
+    String outreach = opening.getString("dialogueId");
+    assertNotEquals(first.getString("_id"), outreach);
+    Poll.until("the key to name the outreach's dialogue", Duration.ofSeconds(10), () -> rig.dialogue("fay"),
+        d -> d != null && outreach.equals(d.getString("_id")));
+    assertEquals(outreach, Poll.until("the first dialogue to be marked replaced", Duration.ofSeconds(10),
+        () -> rig.db.find(Collections.DIALOGUES, first.getString("_id")), d -> d.getString("supersededBy") != null)
+        .getString("supersededBy"));
+
+    rig.writeAndRoute("fay", "What is the price?");
+    assertEquals(2L, rig.db.find(Collections.DIALOGUES, first.getString("_id")).get("inSeq", Number.class).longValue(),
+        "nothing more in the first dialogue");
+    Document now = rig.db.find(Collections.DIALOGUES, outreach);
+    assertEquals(1L, now.get("inSeq", Number.class).longValue());
+    assertEquals(List.of("What is the price?"), rig.messages(outreach).stream()
+        .filter(m -> "in".equals(m.getString("direction"))).map(m -> m.getString("text")).toList());
+    rig.scheduler.advance(Duration.ofSeconds(3));
+    JsonObject reply = Poll.until("the answer to the price", Duration.ofSeconds(20), () -> rig.repliesTo("fay"),
+        r -> r.stream().anyMatch(x -> x.getString("text").startsWith("Free for you"))).stream()
+        .filter(x -> x.getString("text").startsWith("Free for you")).findFirst().orElseThrow();
+    assertEquals(outreach, reply.getString("dialogueId"));
   }
 
   @Test
