@@ -5,6 +5,9 @@
 # Usage: bench/conversations.sh [contacts windowSeconds warmupSeconds]  (default 32 20 120)
 # The warm-up is long on purpose: with 5 s, the JIT (C2) was still compiling Parley's paths in the window (half a
 # core in `top -H`), and the rate measured was that of a cold process (about 330/s against 1,100–1,400/s after 120 s).
+# After the first baseline and Parley windows, two more rounds (-Dbench.rounds=N: N-1 more) each measure a baseline
+# window and a Parley window right after it, on the servers already warm, and the median of the rounds is printed: the
+# host's speed moves by tens of per cent within minutes, and a ratio of two windows a minute apart moves less.
 # BENCH_JAVA_OPTS=-Dbench.store=process runs the embedded store in a JVM of its own (as a MongoDB server would be) and
 # reports that process's CPU beside Parley's.
 # BENCH_JAVA_OPTS=-Dbench.floor=3,3+3 also measures, after the baseline, floors: the baseline's server plus the least
