@@ -27,7 +27,9 @@ import org.bson.Document;
  * every task ({@code suppressions}, {@code _id = address}; dispatchers skip suppressed targets they claim),
  * and so is every other address the channel knows the person by (a Telegram chat id, {@code @username},
  * {@code +phone}); their pending targets in every running task become {@code skipped: opted out}, and one
- * confirmation is sent — only the first time, so a repeated STOP is not answered again.
+ * confirmation is sent — only the first time, so a repeated STOP is not answered again. A contact with no
+ * dialogue (no running task answers the channel) is confirmed outside any dialogue; how that went is kept on
+ * their suppression ({@code confirmation}).
  */
 final class OptOut {
   static final String REASON = "opted out";
@@ -72,10 +74,16 @@ final class OptOut {
             .compose(v -> {
               if (!fresh) return Future.succeededFuture();
               metrics.optOut();
-              if (dialogue == null) return Future.succeededFuture();
+              if (dialogue == null) return confirmOutside(channelId, address, addresses.get(0));
               return sender.send(dialogue, confirmation, "system", "opt_out", BigDecimal.ZERO).mapEmpty();
             }));
     });
+  }
+
+  /** Confirms the opt-out of a contact with no dialogue, and records how it went on their suppression {@code suppressed}. */
+  private Future<Void> confirmOutside(String channelId, String address, String suppressed) {
+    return sender.sendOutside(channelId, address, confirmation, "opt_out").compose(sent -> Rx.done(suppressions.updateOne(
+        Filters.eq("_id", suppressed), Updates.set("confirmation", ReplySender.outcome(sent, clock.instant())))));
   }
 
   /**

@@ -14,6 +14,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
 import java.util.Map;
 import java.util.Optional;
 import org.bson.Document;
@@ -73,6 +75,36 @@ final class ReplySender {
             ? Future.succeededFuture(new Tried(new SendResult.Failed("the channel has no client to send with"), null))
             : attempt(channel.get(), out, 1, automatic))
         .compose(tried -> record(dialogue, out, author, cost, tried, answers));
+  }
+
+  /**
+   * Sends {@code text} from the system to {@code to} on the channel outside any dialogue (an opt-out's
+   * confirmation to a contact no running task answers): tried as a dialogue's message is, recorded by the caller.
+   */
+  Future<Sent> sendOutside(String channelId, String to, String text, String kind) {
+    OutgoingMessage out = new OutgoingMessage(Ids.newId(), null, to, text, Map.of("kind", kind));
+    return channels.derived(channelId, clients)
+        .map(channel -> channel == null ? Optional.<Channel>empty() : channel)
+        .compose(channel -> channel.isEmpty() ? Future.succeededFuture(new SendResult.Failed("the channel has no client to send with"))
+            : attempt(channel.get(), out, 1, false).map(Tried::result))
+        .map(result -> {
+          if (result instanceof SendResult.Accepted) {
+            metrics.sent(channelId);
+            store.saveSoon(); // the contact has it: a kill losing the record would confirm again
+          } else {
+            metrics.failed(channelId);
+          }
+          return new Sent(null, out.messageId(), result);
+        });
+  }
+
+  /** How a message outside any dialogue ended, as its record keeps it: {@code status}, and the platform's id or why not. */
+  static Document outcome(Sent sent, Instant at) {
+    Document d = new Document("messageId", sent.messageId()).append("at", Date.from(at));
+    if (sent.result() instanceof SendResult.Accepted accepted) {
+      return d.append("status", "sent").append("platformMessageId", accepted.platformMessageId());
+    }
+    return d.append("status", sent.result() instanceof SendResult.Held ? "held" : "failed").append("reason", reason(sent.result()));
   }
 
   private Future<Tried> attempt(Channel channel, OutgoingMessage out, int number, boolean automatic) {
@@ -140,6 +172,7 @@ final class ReplySender {
 
   private static String reason(SendResult result) {
     if (result instanceof SendResult.Failed f) return f.reason();
+    if (result instanceof SendResult.Held h) return h.reason();
     if (result instanceof SendResult.Unreachable u) return "unreachable: " + u.reason();
     if (result instanceof SendResult.AuthFailed a) return "channel credentials refused: " + a.reason();
     if (result instanceof SendResult.RetryLater r) return "gave up: " + r.reason();

@@ -3,6 +3,7 @@ package io.parley.conversation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.store.Collections;
@@ -126,6 +127,39 @@ class OptOutAndOutreachTest {
         e -> "skipped".equals(e.getString("state")));
     assertEquals("opted out", skipped.getString("reason"));
     assertEquals(1, rig.repliesTo("bob").size());
+  }
+
+  /**
+   * A stop word from a contact no running task answers on that channel: no dialogue opens, the contact is
+   * suppressed everywhere all the same, and the one confirmation goes outside any dialogue (a web callback
+   * with a null {@code dialogueId}), recorded on the suppression.
+   */
+  @Test
+  void aStopWordOnAChannelNoTaskAnswersIsConfirmedOutsideAnyDialogue() {
+    String idle = rig.created("/api/channels", new JsonObject().put("type", "web").put("name", "idle")
+        .put("settings", new JsonObject().put("callbackUrl", rig.receiver.url("/in")).put("secret", ConversationRig.SECRET)));
+    String waiting = awaitingTask("gus");
+    assertEquals(200, rig.write(idle, "gus", "STOP"));
+    rig.awaitRouted();
+    JsonObject confirmation = rig.awaitReplies("gus", 1).get(0);
+    assertEquals("You are unsubscribed and will not receive further messages.", confirmation.getString("text"));
+    assertTrue(confirmation.containsKey("dialogueId"));
+    assertNull(confirmation.getValue("dialogueId"));
+    assertNull(rig.db.find(Collections.DIALOGUE_KEYS, idle + ":gus"), "no dialogue opens");
+    Document suppression = rig.db.find(Collections.SUPPRESSIONS, "gus");
+    assertEquals(idle, suppression.getString("channel"));
+    Document recorded = Poll.until("the confirmation to be recorded", Duration.ofSeconds(10),
+        () -> rig.db.find(Collections.SUPPRESSIONS, "gus").get("confirmation", Document.class), c -> c != null);
+    assertEquals("sent", recorded.getString("status"));
+    assertNotNull(recorded.getString("platformMessageId"));
+    JsonObject e = entry(waiting, "gus");
+    assertEquals("skipped", e.getString("state"));
+    assertEquals("opted out", e.getString("reason"));
+
+    assertEquals(200, rig.write(idle, "gus", "stop"));
+    rig.awaitRouted();
+    rig.scheduler.advance(Duration.ofSeconds(3));
+    assertEquals(1, rig.repliesTo("gus").size(), "a second STOP is not confirmed again");
   }
 
   /**

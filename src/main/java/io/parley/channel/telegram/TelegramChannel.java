@@ -51,7 +51,8 @@ public final class TelegramChannel implements Channel {
           limits.forget(message.messageId());
           return runtime.contacts.openedAs(channelId, chatId, message.to()).map(result);
         }
-        if (result instanceof SendResult.Failed failed && failed.reason().equals(TelegramAnswers.BLOCKED)) {
+        if (result instanceof SendResult.Failed failed && failed.reason().equals(TelegramAnswers.BLOCKED)
+            && message.dialogueId() != null) {
           return closeDialogue(message.dialogueId()).map(result);
         }
         return Future.succeededFuture(result);
