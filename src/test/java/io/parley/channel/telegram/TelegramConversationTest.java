@@ -95,6 +95,30 @@ class TelegramConversationTest {
   }
 
   /** A person who opts out in a chat is suppressed under every address the bot knows them by. */
+  /** A STOP to a bot no running task answers: no dialogue, the person suppressed, one confirmation in the chat. */
+  @Test
+  void aStopToABotNoTaskAnswersIsConfirmedInTheChat() {
+    try (TelegramRig rig = new TelegramRig(Map.of("conversation.burstWindowMillis", "0"))) {
+      rig.bot.write(5002, "ivan_p", "Ivan", "STOP");
+      assertEquals(List.of("You are unsubscribed and will not receive further messages."), Poll.until("the confirmation",
+          Duration.ofSeconds(20), () -> rig.bot.textsTo(5002), t -> !t.isEmpty()));
+      Document confirmation = Poll.until("the confirmation to be recorded", Duration.ofSeconds(10),
+          () -> rig.db.find(Collections.SUPPRESSIONS, "5002"), x -> x != null && x.get("confirmation") != null)
+          .get("confirmation", Document.class);
+      assertEquals("sent", confirmation.getString("status"));
+      assertNotNull(rig.db.find(Collections.SUPPRESSIONS, "@ivan_p"), "every address the bot knows the person by");
+      assertEquals(0L, rig.db.count(Collections.DIALOGUES, new Document()));
+
+      rig.clock.advance(Duration.ofSeconds(2));
+      long again = rig.bot.write(5002, "ivan_p", "Ivan", "stop").getLong("update_id");
+      Poll.until("the second STOP to be taken", Duration.ofSeconds(20), () -> rig.bot.calls("getUpdates"),
+          calls -> calls.stream().anyMatch(c -> c.params().getLong("offset", 0L) > again));
+      Poll.until("the second STOP to be routed", Duration.ofSeconds(10), () -> rig.db.count(Collections.INBOUND, new Document()),
+          n -> n == 0);
+      assertEquals(1, rig.bot.textsTo(5002).size(), "a second STOP is not confirmed again");
+    }
+  }
+
   @Test
   void aStopInTheChatKeepsOutreachToThePersonsUsernameAway() {
     try (TelegramRig rig = new TelegramRig(Map.of("conversation.burstWindowMillis", "0"))) {
