@@ -1,5 +1,6 @@
 package io.parley.dialogue;
 
+import io.parley.dispatch.DialogueRecorder;
 import io.parley.http.Money;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +23,7 @@ final class DialogueMapper {
         .put("state", d.getString("state"))
         .put("stateReason", d.getString("stateReason"))
         .put("origin", d.getString("origin"))
+        .put("supersededBy", d.getString(DialogueRecorder.SUPERSEDED_BY))
         .put("outcome", d.getString("outcome"))
         .put("spend", Money.text(d.get("spend")))
         .put("unread", d.get("unread") instanceof Number n ? n.intValue() : 0)

@@ -187,6 +187,8 @@ class OptOutAndOutreachTest {
     assertEquals(outreach, Poll.until("the first dialogue to be marked replaced", Duration.ofSeconds(10),
         () -> rig.db.find(Collections.DIALOGUES, first.getString("_id")), d -> d.getString("supersededBy") != null)
         .getString("supersededBy"));
+    assertEquals(outreach, rig.http.get("/api/dialogues/" + first.getString("_id"), TestParley.ADMIN).json()
+        .getString("supersededBy"), "the managers see where the contact's messages go now");
 
     rig.writeAndRoute("fay", "What is the price?");
     assertEquals(2L, rig.db.find(Collections.DIALOGUES, first.getString("_id")).get("inSeq", Number.class).longValue(),
