@@ -36,11 +36,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes every message a contact sends to the dialogue of that contact on that channel ({@code
- * dialogue_keys}, by {@code _id}; remembered a while, {@link KnownKeys}), opening one on the channel's incoming task for a contact who writes
- * first; stores it; then by the dialogue's state: {@code open} → a reply is due once the burst window has
- * passed ({@link EventAddresses#REPLY_DUE}); {@code human} → the managers' feed ({@code DIALOGUE_UPDATED},
- * published for every stored message anyway); {@code blocked}, {@code closed} → stored only. A stop word
- * opts the contact out. Each {@code inbound} document is removed once its message is handled (in batches,
+ * dialogue_keys}, by {@code _id}; remembered a while, {@link KnownKeys}), opening one on the channel's
+ * incoming task for a contact who writes first; stores it; then by the dialogue's state: {@code open} → a
+ * reply is due once the burst window has passed ({@link EventAddresses#REPLY_DUE}); {@code human} → the
+ * managers' feed ({@code DIALOGUE_UPDATED}, published for every stored message anyway); {@code blocked},
+ * {@code closed} → stored only. A stop word opts the contact out. Each {@code inbound} document is removed
+ * once its message is handled (in batches,
  * {@link RoutedMessages}), so a platform's repeated delivery after that is stored anew and published: the
  * message it carries is found stored already, and nothing more is done with it. On start, what a crash
  * left in {@code inbound} is routed again — which stores and counts nothing twice, and does finish handling
@@ -52,7 +53,10 @@ public final class DialogueRouter extends VerticleBase {
   /** How long an opened dialogue's manager is remembered for the contact's messages routed alongside its first one. */
   private static final Duration OPENED_MEMORY = Duration.ofSeconds(10);
   private static final int MAX_KEY_RACES = 3;
-  /** How many contacts' keys the router remembers, and for how long (a key re-pointed by a version that does not mark what it replaced is read again within it). */
+  /**
+   * How many contacts' keys the router remembers, and for how long: a key re-pointed without the mark on the
+   * dialogue it replaced (by an earlier version, or a crash between the two writes) is read again within it.
+   */
   private static final int KNOWN_KEYS = 50_000;
   private static final Duration KNOWN_KEY_AGE = Duration.ofMinutes(1);
 
