@@ -80,7 +80,7 @@ final class OptOut {
     });
   }
 
-  /** Confirms the opt-out of a contact with no dialogue, and records how it went on their suppression {@code suppressed}. */
+  /** Confirms the opt-out of a contact with no dialogue; how it went is recorded on their suppression {@code suppressed}. */
   private Future<Void> confirmOutside(String channelId, String address, String suppressed) {
     return sender.sendOutside(channelId, address, confirmation, "opt_out").compose(sent -> Rx.done(suppressions.updateOne(
         Filters.eq("_id", suppressed), Updates.set("confirmation", ReplySender.outcome(sent, clock.instant())))));

@@ -68,13 +68,17 @@ final class ReplySender {
     String messageId = Ids.newId();
     OutgoingMessage out = new OutgoingMessage(messageId, dialogue.getString("_id"), dialogue.getString("contact"), text,
         Map.of("kind", kind));
-    boolean automatic = "ai".equals(author);
-    return channels.derived(dialogue.getString("channel"), clients)
+    return tries(dialogue.getString("channel"), out, "ai".equals(author))
+        .compose(tried -> record(dialogue, out, author, cost, tried, answers));
+  }
+
+  /** Sends {@code out} through the channel's client, with the tries {@link #attempt} allows. */
+  private Future<Tried> tries(String channelId, OutgoingMessage out, boolean automatic) {
+    return channels.derived(channelId, clients)
         .map(channel -> channel == null ? Optional.<Channel>empty() : channel)
         .compose(channel -> channel.isEmpty()
             ? Future.succeededFuture(new Tried(new SendResult.Failed("the channel has no client to send with"), null))
-            : attempt(channel.get(), out, 1, automatic))
-        .compose(tried -> record(dialogue, out, author, cost, tried, answers));
+            : attempt(channel.get(), out, 1, automatic));
   }
 
   /**
@@ -83,28 +87,25 @@ final class ReplySender {
    */
   Future<Sent> sendOutside(String channelId, String to, String text, String kind) {
     OutgoingMessage out = new OutgoingMessage(Ids.newId(), null, to, text, Map.of("kind", kind));
-    return channels.derived(channelId, clients)
-        .map(channel -> channel == null ? Optional.<Channel>empty() : channel)
-        .compose(channel -> channel.isEmpty() ? Future.succeededFuture(new SendResult.Failed("the channel has no client to send with"))
-            : attempt(channel.get(), out, 1, false).map(Tried::result))
-        .map(result -> {
-          if (result instanceof SendResult.Accepted) {
-            metrics.sent(channelId);
-            store.saveSoon(); // the contact has it: a kill losing the record would confirm again
-          } else {
-            metrics.failed(channelId);
-          }
-          return new Sent(null, out.messageId(), result);
-        });
+    return tries(channelId, out, false).map(tried -> {
+      if (tried.result() instanceof SendResult.Accepted) {
+        metrics.sent(channelId);
+        store.saveSoon(); // the contact has it: a kill losing the record would confirm again
+      } else {
+        metrics.failed(channelId);
+      }
+      return new Sent(null, out.messageId(), tried.result());
+    });
   }
 
-  /** How a message outside any dialogue ended, as its record keeps it: {@code status}, and the platform's id or why not. */
+  /** How a message outside any dialogue ended, as its record keeps it: {@code status}, the platform's id or why not. */
   static Document outcome(Sent sent, Instant at) {
     Document d = new Document("messageId", sent.messageId()).append("at", Date.from(at));
     if (sent.result() instanceof SendResult.Accepted accepted) {
       return d.append("status", "sent").append("platformMessageId", accepted.platformMessageId());
     }
-    return d.append("status", sent.result() instanceof SendResult.Held ? "held" : "failed").append("reason", reason(sent.result()));
+    String status = sent.result() instanceof SendResult.Held ? "held" : "failed";
+    return d.append("status", status).append("reason", reason(sent.result()));
   }
 
   private Future<Tried> attempt(Channel channel, OutgoingMessage out, int number, boolean automatic) {
