@@ -258,6 +258,44 @@ class WhatsAppConversationTest {
   }
 
   /** A running incoming task on {@code channel}, manager Lena, answered by scripted {@code rules} or "Hello!". */
+  /**
+   * A STOP to a number no running task answers: no dialogue, the number suppressed, one confirmation through
+   * the Graph API (the contact just wrote: a free-form text), recorded on the suppression; Meta's statuses for
+   * it find no dialogue and change nothing.
+   */
+  @Test
+  void aStopToANumberNoTaskAnswersIsConfirmedOnce() {
+    try (WhatsAppRig rig = new WhatsAppRig(NOW, Map.of("conversation.burstWindowMillis", "0"))) {
+      String channel = rig.channel(new JsonObject());
+      MetaWebhooks meta = rig.webhooks(channel);
+      assertEquals(200, meta.post(MetaWebhooks.text("16315551183", "wamid.s-1", "STOP", NOW)).status());
+      FakeGraph.Request confirmation = Poll.until("the confirmation", Duration.ofSeconds(20), () -> sent(rig),
+          r -> r.size() == 1).get(0);
+      assertEquals("16315551183", confirmation.to().replace("+", ""));
+      assertEquals("text", confirmation.body().getString("type"));
+      assertEquals("You are unsubscribed and will not receive further messages.",
+          confirmation.body().getJsonObject("text").getString("body"));
+      Document recorded = Poll.until("the confirmation to be recorded", Duration.ofSeconds(10),
+          () -> rig.db.find(Collections.SUPPRESSIONS, "+16315551183"), x -> x != null && x.get("confirmation") != null)
+          .get("confirmation", Document.class);
+      assertEquals("sent", recorded.getString("status"));
+      assertEquals(0L, rig.db.count(Collections.DIALOGUES, new Document()));
+
+      String wamid = recorded.getString("platformMessageId");
+      Document kept = rig.db.find(Collections.WHATSAPP_SENT, wamid);
+      assertTrue(kept.containsKey("dialogueId"));
+      assertEquals(null, kept.getString("dialogueId"));
+      assertEquals(200, meta.post(MetaWebhooks.status(wamid, "delivered", "16315551183", NOW.plusSeconds(1), "service")).status());
+      assertEquals(200, meta.post(MetaWebhooks.failed(wamid, "16315551183", NOW.plusSeconds(1), 131026, "Message undeliverable",
+          "Receiver is incapable of receiving this message")).status());
+      assertEquals(200, meta.post(MetaWebhooks.text("16315551183", "wamid.s-2", "stop", NOW.plusSeconds(2))).status());
+      Poll.until("the second STOP to be routed", Duration.ofSeconds(10), () -> rig.db.count(Collections.INBOUND, new Document()),
+          n -> n == 0);
+      assertEquals(1, sent(rig).size(), "a second STOP is not confirmed again");
+      assertEquals(0L, rig.db.count(Collections.DIALOGUES, new Document()));
+    }
+  }
+
   private static String inbox(WhatsAppRig rig, String channel, JsonArray rules) {
     String ai = created(rig, "/api/ai-profiles", new JsonObject().put("name", "Bot").put("provider", "scripted")
         .put("scripted", new JsonObject().put("rules", rules).put("fallback", "Hello!")));
