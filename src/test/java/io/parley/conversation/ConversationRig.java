@@ -170,6 +170,15 @@ final class ConversationRig implements AutoCloseable {
         .find(new Document("dialogue", dialogueId)).sort(new Document("createdAt", 1).append("_id", 1)));
   }
 
+  /**
+   * The dialogue's messages once it has {@code n}: a reply's record and the dialogue's {@code answeredSeq} are
+   * written side by side, so the dialogue may show a reply answered before its message is listed.
+   */
+  List<Document> awaitMessages(String dialogueId, int n) {
+    return Poll.until(n + " messages in dialogue " + dialogueId, Duration.ofSeconds(10), () -> messages(dialogueId),
+        m -> m.size() >= n);
+  }
+
   /** Replies that reached the receiver for {@code contact}. */
   List<JsonObject> repliesTo(String contact) {
     return receiver.deliveries().stream().map(FakeReceiver.Delivery::body).filter(b -> contact.equals(b.getString("to"))).toList();

@@ -73,7 +73,7 @@ class RerouteAfterRestartTest {
       assertEquals("It is free.", after.awaitReplies("late-1", 1).get(0).getString("text"), "the burst includes it");
       io.parley.support.Poll.until("both messages answered", Duration.ofSeconds(10), () -> after.dialogue("late-1"),
           now -> now.get("answeredSeq", Number.class).longValue() == 2);
-      assertEquals(3, after.messages(dialogueId).size(), "two from the contact, one answer");
+      assertEquals(3, after.awaitMessages(dialogueId, 3).size(), "two from the contact, one answer");
     }
   }
 

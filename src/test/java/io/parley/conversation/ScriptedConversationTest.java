@@ -126,7 +126,7 @@ class ScriptedConversationTest {
         dialogue -> dialogue.get("answeredSeq", Number.class).longValue() == 4);
     assertEquals(2, rig.repliesTo("burst-1").size(), "three messages then one: two answers");
     assertEquals(4L, d.get("inSeq", Number.class).longValue());
-    assertEquals(6, rig.messages(d.getString("_id")).size());
+    assertEquals(6, rig.awaitMessages(d.getString("_id"), 6).size());
   }
 
   @Test
@@ -385,7 +385,7 @@ class ScriptedConversationTest {
     Document d = Poll.until("the second message to be answered", Duration.ofSeconds(10), () -> rig.dialogue("again-1"),
         dialogue -> dialogue.get("answeredSeq", Number.class).longValue() == 2);
     assertEquals(2L, d.get("inSeq", Number.class).longValue(), "the repeat is not counted");
-    assertEquals(4, rig.messages(id).size(), "two messages in, two answers out");
+    assertEquals(4, rig.awaitMessages(id, 4).size(), "two messages in, two answers out");
     assertEquals(2, rig.repliesTo("again-1").size());
   }
 

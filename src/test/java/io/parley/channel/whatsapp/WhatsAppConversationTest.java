@@ -141,7 +141,9 @@ class WhatsAppConversationTest {
           dialogue -> dialogue.get("answeredSeq", Number.class).longValue() == 2);
       assertEquals(2, sent(rig).size(), "two answers: to the greeting, and to the question");
 
-      JsonArray messages = rig.http.get("/api/dialogues/" + d.getString("_id"), TestParley.ADMIN).json().getJsonArray("messages");
+      // the reply's message and the dialogue's answeredSeq are written side by side: the list may lag a moment
+      JsonArray messages = Poll.until("six messages listed", Duration.ofSeconds(10), () -> rig.http.get("/api/dialogues/"
+          + d.getString("_id"), TestParley.ADMIN).json().getJsonArray("messages"), m -> m.size() >= 6);
       assertEquals(6, messages.size());
       assertEquals(List.of("reaction [reaction] \uD83D\uDC4D", "system [system] " + notice), messages.stream()
           .map(m -> (JsonObject) m).filter(m -> m.getString("kind") != null)
