@@ -177,9 +177,7 @@ class OptOutAndOutreachTest {
     rig.scheduler.advance(Duration.ofSeconds(10)); // past the channel's pause after another test's opening
     String later = awaitingTask("fay");
     assertEquals(200, rig.http.post("/api/tasks/" + later + "/start", TestParley.ADMIN, null).status());
-    JsonObject opening = Poll.until("the opening", Duration.ofSeconds(20), () -> rig.repliesTo("fay"),
-        r -> r.stream().anyMatch(x -> "Hello fay".equals(x.getString("text")))).stream()
-        .filter(x -> "Hello fay".equals(x.getString("text"))).findFirst().orElseThrow();
+    JsonObject opening = awaitReply("fay", "Hello fay");
     String outreach = opening.getString("dialogueId");
     assertNotEquals(first.getString("_id"), outreach);
     Poll.until("the key to name the outreach's dialogue", Duration.ofSeconds(10), () -> rig.dialogue("fay"),
@@ -198,10 +196,15 @@ class OptOutAndOutreachTest {
     assertEquals(List.of("What is the price?"), rig.messages(outreach).stream()
         .filter(m -> "in".equals(m.getString("direction"))).map(m -> m.getString("text")).toList());
     rig.scheduler.advance(Duration.ofSeconds(3));
-    JsonObject reply = Poll.until("the answer to the price", Duration.ofSeconds(20), () -> rig.repliesTo("fay"),
-        r -> r.stream().anyMatch(x -> x.getString("text").startsWith("Free for you"))).stream()
-        .filter(x -> x.getString("text").startsWith("Free for you")).findFirst().orElseThrow();
+    JsonObject reply = awaitReply("fay", "Free for you");
     assertEquals(outreach, reply.getString("dialogueId"));
+  }
+
+  /** The first message sent to {@code contact} whose text starts with {@code start}, once it has arrived. */
+  private static JsonObject awaitReply(String contact, String start) {
+    return Poll.until("a message to " + contact + " starting " + start, Duration.ofSeconds(20),
+        () -> rig.repliesTo(contact).stream().filter(x -> x.getString("text").startsWith(start)).findFirst(),
+        java.util.Optional::isPresent).orElseThrow();
   }
 
   @Test

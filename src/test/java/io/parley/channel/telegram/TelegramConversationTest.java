@@ -94,7 +94,6 @@ class TelegramConversationTest {
     }
   }
 
-  /** A person who opts out in a chat is suppressed under every address the bot knows them by. */
   /** A STOP to a bot no running task answers: no dialogue, the person suppressed, one confirmation in the chat. */
   @Test
   void aStopToABotNoTaskAnswersIsConfirmedInTheChat() {
@@ -119,6 +118,7 @@ class TelegramConversationTest {
     }
   }
 
+  /** A person who opts out in a chat is suppressed under every address the bot knows them by. */
   @Test
   void aStopInTheChatKeepsOutreachToThePersonsUsernameAway() {
     try (TelegramRig rig = new TelegramRig(Map.of("conversation.burstWindowMillis", "0"))) {

@@ -259,7 +259,6 @@ class WhatsAppConversationTest {
             .put("timestamp", at.getEpochSecond())));
   }
 
-  /** A running incoming task on {@code channel}, manager Lena, answered by scripted {@code rules} or "Hello!". */
   /**
    * A STOP to a number no running task answers: no dialogue, the number suppressed, one confirmation through
    * the Graph API (the contact just wrote: a free-form text), recorded on the suppression; Meta's statuses for
@@ -298,6 +297,7 @@ class WhatsAppConversationTest {
     }
   }
 
+  /** A running incoming task on {@code channel}, manager Lena, answered by scripted {@code rules} or "Hello!". */
   private static String inbox(WhatsAppRig rig, String channel, JsonArray rules) {
     String ai = created(rig, "/api/ai-profiles", new JsonObject().put("name", "Bot").put("provider", "scripted")
         .put("scripted", new JsonObject().put("rules", rules).put("fallback", "Hello!")));
