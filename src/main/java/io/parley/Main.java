@@ -5,16 +5,24 @@ import io.parley.config.ParleyConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogManager;
+import java.util.logging.Logger;
 
 /** Starts Parley from the configuration and stops it gracefully on SIGTERM / Ctrl-C. */
 public final class Main {
+  /** How long the stop waits for the JDK to reset a log manager that is not Parley's (see {@link #keepLogging}). */
+  private static final Duration RESET_WAIT = Duration.ofSeconds(1);
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -24,7 +32,8 @@ public final class Main {
     // (or right after "listening" is logged) still ends in a graceful close.
     CompletableFuture<Parley> running = new CompletableFuture<>();
     ShutdownLogManager.holdUntilReleased();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running), "parley-shutdown"));
+    Handler[] handlers = Logger.getLogger("").getHandlers();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running, handlers), "parley-shutdown"));
     try {
       running.complete(awaitStart(ParleyConfig.fromEnvironment()));
     } catch (ConfigException e) {
@@ -38,7 +47,8 @@ public final class Main {
     }
   }
 
-  private static void stop(CompletableFuture<Parley> running) {
+  private static void stop(CompletableFuture<Parley> running, Handler[] handlers) {
+    keepLogging(handlers);
     try {
       awaitClose(running.get(60, TimeUnit.SECONDS));
     } catch (ExecutionException | TimeoutException e) {
@@ -76,6 +86,38 @@ public final class Main {
       done.await(20, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Under a log manager that is not Parley's ({@code ./mvnw exec:java}: Maven's JVM made one before Parley
+   * started), the JDK's own shutdown hook resets logging while Parley stops, and the lines of the stop,
+   * "Parley stopped" among them, went nowhere. Waits briefly for that reset, then gives the root logger its
+   * handlers back (a reset closes a console handler by flushing it; it still prints) and the loggers the levels
+   * of Parley's logging configuration (else the store's wire server logs every connection it closes).
+   */
+  private static void keepLogging(Handler[] handlers) {
+    if (LogManager.getLogManager() instanceof ShutdownLogManager || handlers.length == 0) return;
+    Logger root = Logger.getLogger("");
+    long until = System.nanoTime() + RESET_WAIT.toNanos();
+    try {
+      while (root.getHandlers().length > 0 && System.nanoTime() < until) Thread.sleep(2);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (root.getHandlers().length > 0) return; // not reset: they print as they are
+    for (Handler handler : handlers) root.addHandler(handler);
+    try (InputStream in = Main.class.getResourceAsStream("/logging.properties")) {
+      Properties levels = new Properties();
+      if (in != null && System.getProperty("java.util.logging.config.file") == null) levels.load(in);
+      for (String key : levels.stringPropertyNames()) {
+        if (!key.endsWith(".level") || key.startsWith("java.util.logging.")) continue;
+        String name = key.equals(".level") ? "" : key.substring(0, key.length() - ".level".length());
+        Logger.getLogger(name).setLevel(Level.parse(levels.getProperty(key).trim()));
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      root.setLevel(Level.INFO);
     }
   }
 

@@ -133,6 +133,22 @@ class StartupTest {
     }
   }
 
+  /**
+   * Under a log manager that is not Parley's, as in Maven's JVM ({@code ./mvnw exec:java}, the README's start),
+   * the JDK resets logging in a shutdown hook of its own while Parley stops: the stop is logged all the same,
+   * at the configured levels (the store's wire server does not log each connection it closes).
+   */
+  @Test
+  void aStopUnderAnotherLogManagerIsLogged() {
+    try (ChildParley p = ChildParley.start(dir, env(Map.of("PARLEY_DATA_DIR", dir.resolve("data").toString())),
+        List.of("-Djava.util.logging.manager=java.util.logging.LogManager"))) {
+      assertEquals(200, new Http(port(p)).get("/health", null).status(), p.output());
+      p.terminate(EXIT);
+      assertTrue(p.output().contains("Parley stopped"), p.output());
+      assertFalse(p.output().contains("de.bwaldvogel"), p.output());
+    }
+  }
+
   /** What stands between {@code java} and {@code -jar} in the Dockerfile's exec-form ENTRYPOINT. */
   private static List<String> imageJvmOptions(String dockerfile) {
     Matcher entry = Pattern.compile("(?m)^ENTRYPOINT\\s*\\[(.*)]\\s*$").matcher(dockerfile);
