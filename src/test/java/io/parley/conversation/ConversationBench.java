@@ -35,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import org.bson.Document;
 
 /**
@@ -47,7 +48,7 @@ import org.bson.Document;
  */
 public final class ConversationBench {
   /** The contacts' side: sends signed webhooks, receives replies, measures each round trip. */
-  private static final class Load {
+  static final class Load {
     final Vertx vertx;
     final WebClient client;
     final StandardWebhooks signer;
@@ -58,6 +59,8 @@ public final class ConversationBench {
     volatile String webhookUrl;
     volatile boolean running = true;
     volatile boolean measuring;
+    /** Who a contact's slot in the closed loop writes as next, once its reply arrived (the soak rotates them). */
+    volatile UnaryOperator<String> next = UnaryOperator.identity();
 
     Load(Vertx vertx, StandardWebhooks signer) {
       this.vertx = vertx;
@@ -86,7 +89,7 @@ public final class ConversationBench {
         latencies.add(System.nanoTime() - t0);
         replies.incrementAndGet();
       }
-      write(contact);
+      write(next.apply(contact));
     }
   }
 
@@ -256,7 +259,7 @@ public final class ConversationBench {
   }
 
   /** Sets up a web channel, a scripted profile and a running incoming task in {@code parley}; the channel's webhook. */
-  private static String parley(TestParley parley, String secret, String receiverUrl) {
+  static String parley(TestParley parley, String secret, String receiverUrl) {
     Http http = parley.http();
     String channel = created(http, "/api/channels", new JsonObject().put("type", "web").put("name", "bench")
         .put("settings", new JsonObject().put("callbackUrl", receiverUrl).put("secret", secret)));
@@ -312,7 +315,7 @@ public final class ConversationBench {
     }
   }
 
-  private static double percentile(List<Long> sorted, double p) {
+  static double percentile(List<Long> sorted, double p) {
     if (sorted.isEmpty()) return Double.NaN;
     int i = (int) Math.min(sorted.size() - 1, Math.max(0, Math.ceil(p * sorted.size()) - 1));
     return sorted.get(i) / 1e6;
@@ -324,7 +327,7 @@ public final class ConversationBench {
     return r.json().getString("id");
   }
 
-  private static int arg(String[] args, int i, int fallback) {
+  static int arg(String[] args, int i, int fallback) {
     return args.length > i ? Integer.parseInt(args[i]) : fallback;
   }
 
