@@ -10,11 +10,11 @@ import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import com.mongodb.connection.TransportSettings;
 import com.sun.management.OperatingSystemMXBean;
+import io.parley.support.TestDirs;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Date;
@@ -44,7 +44,7 @@ public final class DriverBench {
     int window = args.length > 1 ? Integer.parseInt(args[1]) : 15;
     int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 20;
     int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 2;
-    Path dir = Files.createTempDirectory("parley-driver-bench");
+    Path dir = TestDirs.create("parley-driver-bench");
     EmbeddedMongo store = EmbeddedMongo.start(dir, "127.0.0.1", 0, 64);
     Vertx vertx = Vertx.vertx();
     MongoClientSettings settings = MongoClientSettings.builder()

@@ -2,7 +2,6 @@ package io.parley.support;
 
 import io.parley.Parley;
 import io.parley.config.ParleyConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -47,12 +46,9 @@ public final class TestParley implements AutoCloseable {
     }
   }
 
+  /** A new data directory, removed when the JVM exits ({@link TestDirs}). */
   public static Path tempDir() {
-    try {
-      return Files.createTempDirectory("parley-test");
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return TestDirs.create("parley-test");
   }
 
   public Http http() {
