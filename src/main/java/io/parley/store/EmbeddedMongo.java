@@ -32,9 +32,19 @@ public final class EmbeddedMongo implements AutoCloseable {
     this.connectionString = connectionString;
   }
 
+  /**
+   * Opens the store in {@code dataDir}, compacting its file first if it is mostly free space ({@link
+   * StoreFiles}), and serves it on {@code host:port}.
+   */
   public static EmbeddedMongo start(Path dataDir, String host, int port, int cacheMb) {
+    return start(dataDir, host, port, cacheMb, StoreFiles.MIN_BYTES);
+  }
+
+  /** As {@link #start(Path, String, int, int)}, compacting a file of {@code compactMinBytes} or more. */
+  static EmbeddedMongo start(Path dataDir, String host, int port, int cacheMb, long compactMinBytes) {
     Path dir = prepare(dataDir);
     Path file = dir.resolve("parley.mv.db");
+    StoreFiles.compactIfSparse(file, compactMinBytes);
     H2Backend backend;
     try {
       backend = new EmbeddedBackend(new MVStore.Builder().fileName(file.toString()).cacheSize(cacheMb).open());

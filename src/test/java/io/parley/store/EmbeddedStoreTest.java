@@ -171,7 +171,7 @@ class EmbeddedStoreTest {
     }
   }
 
-  private static MongoWriteException assertDuplicate(MongoCollection<Document> collection, Document doc) {
+  static MongoWriteException assertDuplicate(MongoCollection<Document> collection, Document doc) {
     try {
       await(collection.insertOne(doc));
     } catch (IllegalStateException e) {
