@@ -46,6 +46,13 @@ public final class EventAddresses {
   public static final String REPLY_DUE = "parley.dialogue.reply-due";
 
   /**
+   * Sent (point to point, to one AI responder of this process) when the router claimed a burst as it stored
+   * the message that makes it (a burst window of 0): a {@code ClaimedBurst}, the dialogue as the claim left it
+   * and the claimed count, passed by reference, never over a wire. The responder answers it without claiming.
+   */
+  public static final String REPLY_CLAIMED = "parley.dialogue.reply-claimed";
+
+  /**
    * Published after a follow-up task for a manager was created or landed in an inbox:
    * {@code {id, type, assignedTo, dialogueId?, taskId?, contact?, date, at}}.
    */

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers a dialogue's burst as its virtual manager. Several instances (and processes) may hear the same
  * {@link EventAddresses#REPLY_DUE}; the burst — the contact's messages up to {@code inSeq} — is claimed on
- * the dialogue itself ({@code replyClaim}, {@link Dialogues#claimBurst}), so only one answers it. Before the AI call its
+ * the dialogue itself ({@code replyClaim}, {@link Dialogues#claimBurst}), so only one answers it; with a burst
+ * window of 0 the router may claim it in the write that stored the message and hand it over as it is ({@link
+ * EventAddresses#REPLY_CLAIMED}). Before the AI call its
  * worst-case cost is reserved against the spend cap ({@link SpendCap}); a provider that keeps failing hands
  * the dialogue to its manager; an outcome the AI declares closes (or only marks) the dialogue.
  */
@@ -54,6 +56,7 @@ public final class AiResponder extends VerticleBase {
   private RecentDocuments profiles;
   private RecentDocuments managers;
   private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<ClaimedBurst> claimedConsumer;
 
   /** One burst being answered: the dialogue as claimed, its task and the claimed sequence number. */
   private record Burst(Document dialogue, Document task, long seq) {
@@ -88,12 +91,17 @@ public final class AiResponder extends VerticleBase {
       String id = m.body().getString("dialogueId");
       answer(id, m.body().getLong("seq")).onFailure(err -> log.error("Dialogue {}: reply failed", id, err));
     });
-    return consumer.completion();
+    claimedConsumer = vertx.eventBus().consumer(EventAddresses.REPLY_CLAIMED, m -> {
+      ClaimedBurst burst = m.body();
+      claimed(burst.dialogue(), burst.seq())
+          .onFailure(err -> log.error("Dialogue {}: reply failed", burst.dialogue().getString("_id"), err));
+    });
+    return Future.all(consumer.completion(), claimedConsumer.completion());
   }
 
   @Override
   public Future<?> stop() {
-    return consumer.unregister();
+    return Future.all(consumer.unregister(), claimedConsumer.unregister());
   }
 
   private Instant now() {
@@ -119,9 +127,13 @@ public final class AiResponder extends VerticleBase {
 
   private Future<Void> claim(String dialogueId, long seq) {
     Duration lease = Duration.ofSeconds(deps.settings().replyLeaseSeconds());
-    return dialogues.claimBurst(dialogueId, seq, now(), lease).compose(d -> d == null ? Future.succeededFuture()
-        : tasks.find(d.getString("task")).compose(task -> task == null ? handOver(d, "the dialogue's task is gone")
-            : reply(new Burst(d, task, seq))));
+    return dialogues.claimBurst(dialogueId, seq, now(), lease).compose(d -> d == null ? Future.succeededFuture() : claimed(d, seq));
+  }
+
+  /** Answers the burst up to {@code seq}, claimed for this responder; {@code d} is the dialogue as the claim left it. */
+  private Future<Void> claimed(Document d, long seq) {
+    return tasks.find(d.getString("task")).compose(task -> task == null ? handOver(d, "the dialogue's task is gone")
+        : reply(new Burst(d, task, seq)));
   }
 
   private Future<Void> reply(Burst b) {

@@ -9,6 +9,7 @@ public final class Conversations {
   private Conversations() {}
 
   public static Future<Void> deploy(Vertx vertx, ConversationDeps deps) {
+    ClaimedBurst.register(vertx.eventBus());
     return vertx.deployVerticle(() -> new AiResponder(deps), new DeploymentOptions().setInstances(deps.settings().responders()))
         .compose(id -> vertx.deployVerticle(new DialogueRouter(deps)))
         .mapEmpty();

@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * Routes every message a contact sends to the dialogue of that contact on that channel ({@code
  * dialogue_keys}, by {@code _id}; remembered a while, {@link KnownKeys}), opening one on the channel's
  * incoming task for a contact who writes first; stores it; then by the dialogue's state: {@code open} → a
- * reply is due once the burst window has passed ({@link EventAddresses#REPLY_DUE}); {@code human} → the
+ * reply is due once the burst window has passed ({@link EventAddresses#REPLY_DUE}; with a window of 0, the
+ * write that stores a known contact's message claims its burst too, handed to a responder as it is, {@link
+ * EventAddresses#REPLY_CLAIMED}); {@code human} → the
  * managers' feed ({@code DIALOGUE_UPDATED}, published for every stored message anyway); {@code blocked},
  * {@code closed} → stored only. A stop word opts the contact out. Each {@code inbound} document is removed
  * once its message is handled (in batches,
@@ -133,8 +135,9 @@ public final class DialogueRouter extends VerticleBase {
             return Future.succeededFuture();
           }
           metrics.received(m.channelId());
-          if (stored == null || m.movedTo() == null) return handle(stored == null ? null : stored.dialogue(), m, inboundId);
-          return moves.apply(stored.dialogue(), m).compose(moved -> handle(moved, m, inboundId));
+          if (stored == null) return handle(null, false, m, inboundId);
+          if (m.movedTo() == null) return handle(stored.dialogue(), stored.claimed(), m, inboundId);
+          return moves.apply(stored.dialogue(), m).compose(moved -> handle(moved, false, m, inboundId));
         })
         .onSuccess(v -> routed.routed(inboundId));
   }
@@ -153,9 +156,9 @@ public final class DialogueRouter extends VerticleBase {
         knownKeys.forget(key);
         return appendByKey(m, key, inboundId, recovering);
       }
-      return dialogues.appendIncoming(known.dialogue(), inboundId, m, deps.clock().instant(), false, true)
+      return dialogues.appendIncoming(known.dialogue(), inboundId, m, deps.clock().instant(), false, true, claimFrom(known, m))
           .compose(d -> {
-            if (d != null) return Future.succeededFuture(d);
+            if (d != null) return saw(key, d);
             knownKeys.forget(key); // the contact moved, a later dialogue replaced it, or it is gone
             return dialogues.forget(inboundId).compose(v -> appendByKey(m, key, inboundId, recovering));
           });
@@ -189,7 +192,27 @@ public final class DialogueRouter extends VerticleBase {
     if (stored != null && stored.dialogue().getString("task") != null) {
       knownKeys.put(key, stored.dialogue().getString("_id"), stored.dialogue().getString("task"));
     }
+    return saw(key, stored);
+  }
+
+  /** Notes the dialogue's count and state as the write that stored the message left them ({@link KnownKeys#saw}). */
+  private Future<Dialogues.Stored> saw(String key, Dialogues.Stored stored) {
+    if (stored != null) {
+      Document d = stored.dialogue();
+      knownKeys.saw(key, d.getString("_id"), Dialogues.seq(d, "inSeq"), Dialogues.OPEN.equals(d.getString("state")));
+    }
     return Future.succeededFuture(stored);
+  }
+
+  /**
+   * The count from which the message's write may claim its burst ({@link Dialogues#appendIncoming}): only for
+   * a message answered at once (a burst window of 0) that would be answered — no reaction, stop word or change
+   * of number — in a dialogue the router last saw open, with its count. Null otherwise.
+   */
+  private Long claimFrom(KnownKeys.Known known, IncomingMessage m) {
+    if (deps.settings().burstWindowMillis() != 0 || !known.open() || known.inSeq() < 0) return null;
+    if (!m.answerable() || m.movedTo() != null || stopWords.matches(m.text())) return null;
+    return known.inSeq();
   }
 
   /** Whether the task of the dialogue {@code key} names was deleted (read by {@code _id}, kept for a moment). */
@@ -203,10 +226,11 @@ public final class DialogueRouter extends VerticleBase {
   }
 
   private Future<Dialogues.Stored> append(String dialogueId, IncomingMessage m, String inboundId, boolean recovering) {
-    return dialogues.appendIncoming(dialogueId, inboundId, m, deps.clock().instant(), recovering, false);
+    return dialogues.appendIncoming(dialogueId, inboundId, m, deps.clock().instant(), recovering, false, null);
   }
 
-  private Future<Void> handle(Document dialogue, IncomingMessage m, String messageId) {
+  /** {@code claimed}: the write that stored the message claimed its burst, and {@code dialogue} is whole. */
+  private Future<Void> handle(Document dialogue, boolean claimed, IncomingMessage m, String messageId) {
     boolean stop = m.answerable() && stopWords.matches(m.text());
     if (dialogue != null) events.incoming(dialogue, messageId, m.kind(), stop);
     if (stop) return optOut.apply(dialogue, m.channelId(), m.from());
@@ -215,7 +239,11 @@ public final class DialogueRouter extends VerticleBase {
       log.info("{} wrote to channel {}, which no running incoming task answers; the message is not kept", m.from(),
           m.channelId());
     }
-    if (dialogue != null && m.answerable() && Dialogues.OPEN.equals(dialogue.getString("state"))) replyDue(dialogue);
+    if (claimed) {
+      vertx.eventBus().send(EventAddresses.REPLY_CLAIMED, new ClaimedBurst(dialogue, Dialogues.seq(dialogue, "inSeq")));
+    } else if (dialogue != null && m.answerable() && Dialogues.OPEN.equals(dialogue.getString("state"))) {
+      replyDue(dialogue);
+    }
     return Future.succeededFuture();
   }
 

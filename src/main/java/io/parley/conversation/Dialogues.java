@@ -93,7 +93,11 @@ final class Dialogues {
    * A contact's message stored in {@code dialogue} (as it is after the message, without {@code recent} and
    * {@code fields}); {@code fresh} is false when it was stored before: a repeated delivery or a re-route.
    */
-  record Stored(Document dialogue, boolean fresh) {}
+  record Stored(Document dialogue, boolean fresh, boolean claimed) {
+    Stored(Document dialogue, boolean fresh) {
+      this(dialogue, fresh, false);
+    }
+  }
 
   /**
    * Stores a contact's message under {@code messageId} and counts it on the dialogue; null when there is no
@@ -107,9 +111,15 @@ final class Dialogues {
    * ({@link KnownKeys}), so it is written to only while it is still the sender's ({@code contact}, which a
    * change of number moves) and no later dialogue replaced it ({@link DialogueRecorder#SUPERSEDED_BY}); null
    * comes back otherwise, as for a missing dialogue.
+   *
+   * <p>{@code claimFrom}, for a message to be answered at once (a burst window of 0): the dialogue's
+   * {@code inSeq} as the caller last saw it. While the dialogue is open and still counts that many, the same
+   * write claims the burst this message makes, as {@link #claimBurst} would right after it (nobody can hold a
+   * claim on a count that did not exist), and the dialogue comes back whole, context included, {@code claimed}.
+   * Otherwise the message is counted as without it. Null: nothing is claimed.
    */
   Future<Stored> appendIncoming(String dialogueId, String messageId, IncomingMessage m, Instant arrived,
-      boolean recovering, boolean checked) {
+      boolean recovering, boolean checked, Long claimFrom) {
     Document message = message(messageId, dialogueId, "in", "contact", m.text(), m.receivedAt())
         .append("platformMessageId", m.platformMessageId()).append("status", "received");
     if (m.kind() != null) message.append("kind", m.kind());
@@ -125,8 +135,20 @@ final class Dialogues {
           : counted(message, arrived, Updates.inc("inSeq", 1L));
       Bson which = !checked ? Filters.eq("_id", dialogueId) : Filters.and(Filters.eq("_id", dialogueId),
           Filters.eq("contact", m.from()), Filters.eq(DialogueRecorder.SUPERSEDED_BY, null));
-      return update(which, changes, WITHOUT_CONTEXT).map(d -> d == null ? null : new Stored(d, true));
+      Future<Stored> claimed = claimFrom == null || !m.answerable() ? Future.succeededFuture(null)
+          : countAndClaim(which, message, arrived, claimFrom);
+      return claimed.compose(c -> c != null ? Future.succeededFuture(c)
+          : update(which, changes, WITHOUT_CONTEXT).map(d -> d == null ? null : new Stored(d, true)));
     });
+  }
+
+  /** Counts the message as the {@code from + 1}th and claims that burst, if the dialogue is open and counts {@code from}. */
+  private Future<Stored> countAndClaim(Bson which, Document message, Instant arrived, long from) {
+    long seq = from + 1;
+    Bson claim = Updates.combine(Updates.set("inSeq", seq), Updates.set("replyClaim", seq),
+        Updates.set("claimedAt", Date.from(arrived)));
+    return update(Filters.and(which, Filters.eq("state", OPEN), Filters.eq("inSeq", from)), counted(message, arrived, claim), null)
+        .map(d -> d == null ? null : new Stored(d, true, true));
   }
 
   /** The changes that count the contact's {@code message} in its dialogue; {@code seq} moves {@code inSeq} on. */

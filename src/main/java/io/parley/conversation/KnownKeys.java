@@ -15,8 +15,13 @@ import java.util.Map;
  * recently used go once there are {@code capacity}. Used from the router's event loop only.
  */
 final class KnownKeys {
-  /** What a key named when it was read. */
-  record Known(String dialogue, String task, Instant at) {}
+  /**
+   * What a key named when it was read ({@code at}), and the dialogue's count of the contact's messages and
+   * whether it was open, as the router's last write to it left them ({@code inSeq} -1: not seen yet). Those
+   * two let the next message claim its burst in the write that stores it ({@link Dialogues#appendIncoming});
+   * a write that finds them changed since stores the message as usual.
+   */
+  record Known(String dialogue, String task, Instant at, long inSeq, boolean open) {}
 
   private final Clock clock;
   private final Duration maxAge;
@@ -45,7 +50,16 @@ final class KnownKeys {
   }
 
   void put(String key, String dialogue, String task) {
-    entries.put(key, new Known(dialogue, task, clock.instant()));
+    entries.put(key, new Known(dialogue, task, clock.instant(), -1, false));
+  }
+
+  /**
+   * Notes the count and state of the dialogue {@code key} names, as a write just returned them; the key's age
+   * runs on from when it was read. Nothing changes when the key is not known or names another dialogue.
+   */
+  void saw(String key, String dialogue, long inSeq, boolean open) {
+    entries.computeIfPresent(key, (k, known) -> known.dialogue().equals(dialogue)
+        ? new Known(known.dialogue(), known.task(), known.at(), inSeq, open) : known);
   }
 
   void forget(String key) {

@@ -16,7 +16,7 @@ class KnownKeysTest {
     KnownKeys keys = new KnownKeys(clock, Duration.ofMinutes(1), 10);
     keys.put("web:ann", "d1", "t1");
     clock.advance(Duration.ofSeconds(59));
-    assertEquals(new KnownKeys.Known("d1", "t1", Instant.parse("2026-11-25T10:00:00Z")), keys.get("web:ann"));
+    assertEquals(new KnownKeys.Known("d1", "t1", Instant.parse("2026-11-25T10:00:00Z"), -1, false), keys.get("web:ann"));
     clock.advance(Duration.ofSeconds(1));
     assertNull(keys.get("web:ann"), "read from the store again after a minute");
     assertEquals(0, keys.size());
@@ -33,6 +33,21 @@ class KnownKeysTest {
     assertNull(keys.get("web:bob"));
     assertEquals("d1", keys.get("web:ann").dialogue());
     assertEquals("d3", keys.get("web:cat").dialogue());
+  }
+
+  @Test
+  void whatAWriteSawIsNotedWithoutMakingTheKeyYounger() {
+    KnownKeys keys = new KnownKeys(clock, Duration.ofMinutes(1), 10);
+    keys.put("web:ann", "d1", "t1");
+    clock.advance(Duration.ofSeconds(30));
+    keys.saw("web:ann", "d1", 7, true);
+    assertEquals(new KnownKeys.Known("d1", "t1", Instant.parse("2026-11-25T10:00:00Z"), 7, true), keys.get("web:ann"));
+    keys.saw("web:ann", "d2", 9, false); // another dialogue than the key names: not this key's
+    keys.saw("web:bob", "d3", 1, true); // not known: stays unknown
+    assertEquals(7, keys.get("web:ann").inSeq());
+    assertNull(keys.get("web:bob"));
+    clock.advance(Duration.ofSeconds(30));
+    assertNull(keys.get("web:ann"), "read again a minute after it was read, however often it was written to");
   }
 
   @Test
