@@ -10,6 +10,7 @@
 # host's speed moves by tens of per cent within minutes, and a ratio of two windows a minute apart moves less.
 # BENCH_JAVA_OPTS=-Dbench.store=process runs the embedded store in a JVM of its own (as a MongoDB server would be) and
 # reports that process's CPU beside Parley's.
+# BENCH_JAVA_OPTS=-Dbench.connections=N: connections the contacts hold to the webhook (default 64).
 # BENCH_JAVA_OPTS=-Dbench.floor=3,3+3 also measures, after the baseline, floors: the baseline's server plus the least
 # store work a stored design does per message (N grouped writes, +M single find-and-modify commands), on the embedded
 # store in this JVM (ConversationBench.floor).

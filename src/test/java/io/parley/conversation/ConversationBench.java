@@ -65,7 +65,9 @@ public final class ConversationBench {
     Load(Vertx vertx, StandardWebhooks signer) {
       this.vertx = vertx;
       this.signer = signer;
-      this.client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(64));
+      // each connection is held until the webhook's answer, which waits for a save: -Dbench.connections=N
+      this.client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true),
+          new PoolOptions().setHttp1MaxSize(Integer.getInteger("bench.connections", 64)));
     }
 
     void write(String contact) {
