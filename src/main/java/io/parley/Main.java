@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -13,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Filter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
@@ -94,7 +97,9 @@ public final class Main {
    * started), the JDK's own shutdown hook resets logging while Parley stops, and the lines of the stop,
    * "Parley stopped" among them, went nowhere. Waits briefly for that reset, then gives the root logger its
    * handlers back (a reset closes a console handler by flushing it; it still prints) and the loggers the levels
-   * of Parley's logging configuration (else the store's wire server logs every connection it closes).
+   * of Parley's logging configuration (else the store's wire server logs every connection it closes). The
+   * reset may still be going through the other loggers when the root's handlers are gone, setting their levels
+   * back after these were set, so the handlers also hold the levels themselves, as a filter by logger name.
    */
   private static void keepLogging(Handler[] handlers) {
     if (LogManager.getLogManager() instanceof ShutdownLogManager || handlers.length == 0) return;
@@ -107,17 +112,45 @@ public final class Main {
       return;
     }
     if (root.getHandlers().length > 0) return; // not reset: they print as they are
-    for (Handler handler : handlers) root.addHandler(handler);
+    Map<String, Level> levels = configuredLevels();
+    levels.forEach((name, level) -> Logger.getLogger(name).setLevel(level));
+    Filter byLogger = record -> {
+      Level least = levelOf(record.getLoggerName(), levels);
+      return least == null || record.getLevel().intValue() >= least.intValue();
+    };
+    for (Handler handler : handlers) {
+      Filter own = handler.getFilter();
+      handler.setFilter(own == null ? byLogger : record -> own.isLoggable(record) && byLogger.isLoggable(record));
+      root.addHandler(handler);
+    }
+  }
+
+  /** The levels of Parley's logging configuration by logger name ("" the root); none under a file of one's own. */
+  private static Map<String, Level> configuredLevels() {
+    Map<String, Level> levels = new HashMap<>();
+    if (System.getProperty("java.util.logging.config.file") != null) return levels;
     try (InputStream in = Main.class.getResourceAsStream("/logging.properties")) {
-      Properties levels = new Properties();
-      if (in != null && System.getProperty("java.util.logging.config.file") == null) levels.load(in);
-      for (String key : levels.stringPropertyNames()) {
+      Properties props = new Properties();
+      if (in != null) props.load(in);
+      for (String key : props.stringPropertyNames()) {
         if (!key.endsWith(".level") || key.startsWith("java.util.logging.")) continue;
         String name = key.equals(".level") ? "" : key.substring(0, key.length() - ".level".length());
-        Logger.getLogger(name).setLevel(Level.parse(levels.getProperty(key).trim()));
+        levels.put(name, Level.parse(props.getProperty(key).trim()));
       }
     } catch (IOException | IllegalArgumentException e) {
-      root.setLevel(Level.INFO);
+      levels.put("", Level.INFO);
+    }
+    return levels;
+  }
+
+  /** The level configured for {@code name} or its nearest configured parent; null when none is. */
+  static Level levelOf(String name, Map<String, Level> levels) {
+    String n = name == null ? "" : name;
+    while (true) {
+      Level level = levels.get(n);
+      if (level != null || n.isEmpty()) return level;
+      int dot = n.lastIndexOf('.');
+      n = dot < 0 ? "" : n.substring(0, dot);
     }
   }
 

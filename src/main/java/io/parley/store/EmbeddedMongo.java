@@ -102,12 +102,15 @@ public final class EmbeddedMongo implements AutoCloseable {
    * Stops serving and closes the file, once: a later call returns at once. mongo-java-server's shutdown,
    * called a second time, waited forever in about one double close in fifteen, on a client connection it
    * still listed after its threads had ended. And however long the wire side takes to stop, the file is
-   * saved and closed after {@link #STOP_WAIT}: a process that stops must not hang on its sockets.
+   * saved and closed after {@link #STOP_WAIT}: a process that stops must not hang on its sockets. The wire
+   * side stops with its threads, which close the connections still open: Parley's driver, closed just
+   * before, may not have closed its sockets yet, and {@code shutdownNow} closed them first with a WARNING
+   * ("Closing 2 clients") at one stop in a few.
    */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) return;
-    Thread stopping = new Thread(server::shutdownNow, "parley-store-stop");
+    Thread stopping = new Thread(server::shutdown, "parley-store-stop");
     stopping.setDaemon(true);
     stopping.start();
     try {
