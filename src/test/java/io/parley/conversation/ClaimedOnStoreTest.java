@@ -9,10 +9,15 @@ import io.parley.support.Poll;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,6 +133,42 @@ class ClaimedOnStoreTest {
     assertEquals(List.of(), noticesNow());
     assertEquals(3, rig.awaitMessages(id, 3).size(), "stored: two from the contact, one answer");
     assertEquals(1, rig.repliesTo("taken-1").size(), "no answer from the AI");
+  }
+
+  /**
+   * Messages of one known contact routed side by side: several writes may start from the same remembered count;
+   * the first claims, the others find the count moved and go the usual way. Every message is counted once and
+   * every burst answered, none twice: no more answers than messages, each answer recorded once.
+   */
+  @Test
+  void messagesSideBySideAreEachCountedAndTheirBurstsAnsweredOnce() throws Exception {
+    rig.writeAndRoute("busy-1", "Hello");
+    rig.awaitReplies("busy-1", 1);
+    String id = answered("busy-1", 1).getString("_id");
+
+    int n = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      List<Future<Integer>> sent = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String text = "what is the price? " + i;
+        sent.add(pool.submit(() -> rig.write("busy-1", text)));
+      }
+      for (Future<Integer> status : sent) assertEquals(200, status.get(20, TimeUnit.SECONDS));
+    } finally {
+      pool.shutdownNow();
+    }
+    rig.awaitRouted();
+    Document d = answered("busy-1", n + 1);
+    assertEquals(n + 1L, number(d, "inSeq"), "each message counted once");
+    assertTrue(noticesNow().contains(EventAddresses.REPLY_CLAIMED), noticesNow().toString());
+    List<Document> stored = Poll.until("the answers to be recorded", Duration.ofSeconds(10), () -> rig.messages(id),
+        all -> all.stream().filter(m -> "ai".equals(m.getString("author"))).count() == rig.repliesTo("busy-1").size());
+    long in = stored.stream().filter(m -> "in".equals(m.getString("direction"))).count();
+    long answers = stored.stream().filter(m -> "ai".equals(m.getString("author"))).count();
+    assertEquals(n + 1L, in);
+    assertTrue(answers >= 2 && answers <= n + 1, answers + " answers to " + (n + 1) + " messages");
+    assertEquals(answers, (long) rig.repliesTo("busy-1").size(), "each answer sent once");
   }
 
   @Test
