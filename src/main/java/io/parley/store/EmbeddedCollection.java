@@ -1,15 +1,25 @@
 package io.parley.store;
 
 import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.AbstractMongoCollection;
+import de.bwaldvogel.mongo.backend.ArrayFilters;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.Utils;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.bson.ObjectId;
+import de.bwaldvogel.mongo.exception.MongoServerError;
+import de.bwaldvogel.mongo.oplog.Oplog;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import org.h2.mvstore.MVMap;
 
@@ -29,9 +39,30 @@ import org.h2.mvstore.MVMap;
  * conditional write by {@code _id} ({@code {_id: x, state: "open"}}) would read the whole collection. Here a
  * query with an {@code _id} equality among other conditions (also inside {@code $and}) reads that one
  * document and matches the rest.
+ *
+ * <p>An update of one document by operators ({@code $set}, {@code $inc}, {@code $push}…) is applied here
+ * with a third of the server's copying: the server copies the document it found deeply before building the
+ * updated one (itself a deep copy), changes the found one in place to match, and compares old and new whole
+ * twice. The found document is already a copy nobody else holds, and the updated one is new, so here the
+ * updated one is stored as it is, after one comparison (an update that changes nothing writes nothing).
+ * Upserts that insert, positional and array-filtered updates, replacements and multi-updates take the
+ * server's own way.
  */
 final class EmbeddedCollection extends H2Collection {
   private static final LongAdder SCANS = new LongAdder();
+  private static final LongAdder LEAN_UPDATES = new LongAdder();
+  /** The server's own update of a document: a deep copy of it with the update applied, checked. */
+  private static final MethodHandle UPDATED;
+
+  static {
+    try {
+      UPDATED = MethodHandles.privateLookupIn(AbstractMongoCollection.class, MethodHandles.lookup()).findVirtual(
+          AbstractMongoCollection.class, "calculateUpdateDocument", MethodType.methodType(Document.class, Document.class,
+              Document.class, ArrayFilters.class, Integer.class, boolean.class));
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   EmbeddedCollection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Document> data,
       MVMap<String, Object> meta, CursorRegistry cursors) {
@@ -92,5 +123,145 @@ final class EmbeddedCollection extends H2Collection {
     List<Document> copies = new ArrayList<>();
     for (Document document : found) copies.add(new Document(document));
     return new QueryResult(copies, found.getCursorId());
+  }
+
+  @Override
+  public synchronized Document updateDocuments(Document selector, Document update, ArrayFilters arrayFilters,
+      boolean isMulti, boolean isUpsert, Oplog oplog) {
+    if (isMulti || !arrayFilters.isEmpty() || !byOperators(update)) {
+      return super.updateDocuments(selector, update, arrayFilters, isMulti, isUpsert, oplog);
+    }
+    Document found = first(selector, null);
+    if (found == null && isUpsert) return super.updateDocuments(selector, update, arrayFilters, false, true, oplog);
+    List<Object> changed = new ArrayList<>(1);
+    if (found != null && store(found, update) != null) changed.add(found.get(getIdField()));
+    oplog.handleUpdate(getFullName(), selector, update, changed);
+    return new Document("n", found == null ? 0 : 1).append("nModified", changed.size());
+  }
+
+  @Override
+  public synchronized Document findAndModify(Document command) {
+    Object update = command.get("update");
+    if (Utils.isTrue(command.get("remove")) || command.containsKey("arrayFilters") || !(update instanceof Document changes) || !byOperators(changes)
+        || command.get("fields") instanceof Document f && !topLevel(f)) {
+      return super.findAndModify(command);
+    }
+    Document query = command.get("query") instanceof Document q ? q : new Document();
+    Document found = first(query, (Document) command.get("sort"));
+    if (found == null) return super.findAndModify(command); // nothing to update: an upsert's insert, or no match
+    Document stored;
+    try {
+      stored = store(found, changes);
+    } catch (MongoServerError e) { // refused before anything changed: the server refuses it again, in its own words
+      return super.findAndModify(command);
+    }
+    Document value = Utils.isTrue(command.get("new")) ? (stored == null ? found : stored) : found;
+    if (command.get("fields") instanceof Document fields) value = project(value, fields);
+    Document result = new Document("lastErrorObject", new Document("updatedExisting", Boolean.TRUE).append("n", 1));
+    result.put("value", value);
+    result.put("ok", 1.0);
+    return result;
+  }
+
+  /** How many single-document updates, in this JVM, took the lean way. */
+  static long leanUpdates() {
+    return LEAN_UPDATES.sum();
+  }
+
+  /** The first document {@code query} finds, in {@code orderBy}'s order (null: natural); null when none. */
+  private Document first(Document query, Document orderBy) {
+    for (Document document : queryDocuments(query, orderBy, 0, 1, 0, null)) return document;
+    return null;
+  }
+
+  /**
+   * Applies {@code update} to {@code found} (a copy of the stored document, {@link #getDocument}) and stores
+   * the result in its place: the document stored, or null when the update changed nothing.
+   */
+  private Document store(Document found, Document update) {
+    Document next;
+    try {
+      next = (Document) UPDATED.invoke(this, found, update, ArrayFilters.empty(), null, false);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+    LEAN_UPDATES.increment();
+    if (next.equals(found)) return null;
+    for (Index<Object> index : getIndexes()) index.checkUpdate(found, next, this);
+    Object position = position(found);
+    for (Index<Object> index : getIndexes()) index.updateInPlace(found, next, position, this);
+    handleUpdate(position, found, next);
+    return next;
+  }
+
+  /** Where {@code document} is stored, as its indexes agree. */
+  private Object position(Document document) {
+    if (getIndexes().isEmpty()) return findDocumentPosition(document);
+    Set<Object> positions = new HashSet<>(1);
+    for (Index<Object> index : getIndexes()) {
+      Object position = index.getPosition(document);
+      if (position != null) positions.add(position);
+    }
+    if (positions.size() != 1) throw new IllegalStateException("document " + document.get(getIdField())
+        + " is stored at " + positions.size() + " positions by its indexes");
+    return positions.iterator().next();
+  }
+
+  /**
+   * Whether a projection names top-level fields only, each with 0/1 or false/true, all kept or all left out
+   * ({@code _id} aside): the projections {@link #project} applies; the server applies the others.
+   */
+  private boolean topLevel(Document fields) {
+    Boolean keep = null;
+    for (var entry : fields.entrySet()) {
+      if (entry.getKey().contains(".") || entry.getKey().startsWith("$")) return false;
+      boolean kept;
+      if (entry.getValue() instanceof Boolean b) kept = b;
+      else if (entry.getValue() instanceof Number n) kept = n.doubleValue() != 0;
+      else return false;
+      if (entry.getKey().equals(getIdField())) continue;
+      if (keep != null && keep != kept) return false;
+      keep = kept;
+    }
+    return true;
+  }
+
+  /**
+   * {@code document} with only the fields a {@link #topLevel} projection keeps: its {@code _id} unless left
+   * out, then the fields it names (in its order) or all but those it leaves out. Values are shared, not copied:
+   * a stored document's values are never changed in place.
+   */
+  private Document project(Document document, Document fields) {
+    boolean exclusions = true;
+    for (var entry : fields.entrySet()) {
+      if (!entry.getKey().equals(getIdField()) && Utils.isTrue(entry.getValue())) exclusions = false;
+    }
+    Document projected;
+    if (exclusions) {
+      projected = new Document(document);
+    } else {
+      projected = new Document();
+      if (document.containsKey(getIdField())) projected.put(getIdField(), document.get(getIdField()));
+    }
+    for (var entry : fields.entrySet()) {
+      if (!Utils.isTrue(entry.getValue())) projected.remove(entry.getKey());
+      else if (document.containsKey(entry.getKey())) projected.put(entry.getKey(), document.get(entry.getKey()));
+    }
+    return projected;
+  }
+
+  /**
+   * Whether {@code update} changes named fields only by operators: no replacement document, no positional
+   * ({@code a.$}) or array-filtered ({@code a.$[x]}) path, which need the query's match position.
+   */
+  private static boolean byOperators(Document update) {
+    if (update.isEmpty()) return false;
+    for (String operator : update.keySet()) {
+      if (!operator.startsWith("$") || !(update.get(operator) instanceof Document fields)) return false;
+      for (String path : fields.keySet()) if (path.contains("$")) return false;
+    }
+    return true;
   }
 }
