@@ -34,7 +34,7 @@ final class DocumentType extends BasicDataType<Document> {
   /** Pages are saved on H2's own thread, one at a time: one scratch buffer each thread. */
   private static final ThreadLocal<ByteBuf> SCRATCH = ThreadLocal.withInitial(() -> Unpooled.buffer(4096));
   private static final ThreadLocal<Encodings> ENCODINGS =
-      ThreadLocal.withInitial(() -> new Encodings(1_000_000_000L, 10_000, DocumentType::bson));
+      ThreadLocal.withInitial(() -> new Encodings(1_000_000_000L, 4_096, DocumentType::bson));
 
   static final DocumentType INSTANCE = new DocumentType();
 
