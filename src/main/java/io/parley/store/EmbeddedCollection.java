@@ -41,10 +41,11 @@ import org.h2.mvstore.MVMap;
  * document and matches the rest.
  *
  * <p>An update of one document by operators ({@code $set}, {@code $inc}, {@code $push}…) is applied here
- * with a third of the server's copying: the server copies the document it found deeply before building the
- * updated one (itself a deep copy), changes the found one in place to match, and compares old and new whole
- * twice. The found document is already a copy nobody else holds, and the updated one is new, so here the
- * updated one is stored as it is, after one comparison (an update that changes nothing writes nothing).
+ * with one deep copy where the server makes two (three when the answer leaves fields out): the server copies
+ * the document it found deeply before building the updated one (itself a deep copy), changes the found one in
+ * place to match, and compares old and new whole twice. The found document is already a copy nobody else
+ * holds, and the updated one is new, so here the updated one is stored as it is, after one comparison (an
+ * update that changes nothing writes nothing).
  * Upserts that insert, positional and array-filtered updates, replacements and multi-updates take the
  * server's own way.
  */
@@ -142,7 +143,8 @@ final class EmbeddedCollection extends H2Collection {
   @Override
   public synchronized Document findAndModify(Document command) {
     Object update = command.get("update");
-    if (Utils.isTrue(command.get("remove")) || command.containsKey("arrayFilters") || !(update instanceof Document changes) || !byOperators(changes)
+    if (Utils.isTrue(command.get("remove")) || command.containsKey("arrayFilters")
+        || !(update instanceof Document changes) || !byOperators(changes)
         || command.get("fields") instanceof Document f && !topLevel(f)) {
       return super.findAndModify(command);
     }
