@@ -52,14 +52,29 @@ import org.h2.mvstore.MVMap;
 final class EmbeddedCollection extends H2Collection {
   private static final LongAdder SCANS = new LongAdder();
   private static final LongAdder LEAN_UPDATES = new LongAdder();
+  /**
+   * The operators that change the value of the top-level field they name, and nothing inside any other value:
+   * an update made of these alone, on top-level fields, needs no deep copy ({@link #updated}). Not {@code
+   * $rename} (its target may be a path into another value), {@code $bit} or {@code $setOnInsert}.
+   */
+  private static final Set<String> TOP_LEVEL_OPERATORS = Set.of("$set", "$unset", "$inc", "$mul", "$min", "$max",
+      "$currentDate", "$push", "$addToSet", "$pull", "$pullAll", "$pop");
   /** The server's own update of a document: a deep copy of it with the update applied, checked. */
   private static final MethodHandle UPDATED;
+  /** The server's own application of one operator's changes to a document, in place. */
+  private static final MethodHandle MODIFIED;
+  /** The server's own check that an update's paths do not conflict. */
+  private static final MethodHandle CONFLICTS;
 
   static {
     try {
-      UPDATED = MethodHandles.privateLookupIn(AbstractMongoCollection.class, MethodHandles.lookup()).findVirtual(
-          AbstractMongoCollection.class, "calculateUpdateDocument", MethodType.methodType(Document.class, Document.class,
-              Document.class, ArrayFilters.class, Integer.class, boolean.class));
+      MethodHandles.Lookup server = MethodHandles.privateLookupIn(AbstractMongoCollection.class, MethodHandles.lookup());
+      UPDATED = server.findVirtual(AbstractMongoCollection.class, "calculateUpdateDocument", MethodType.methodType(
+          Document.class, Document.class, Document.class, ArrayFilters.class, Integer.class, boolean.class));
+      MODIFIED = server.findVirtual(AbstractMongoCollection.class, "modifyField", MethodType.methodType(void.class,
+          Document.class, String.class, Document.class, ArrayFilters.class, Integer.class, boolean.class));
+      CONFLICTS = server.findStatic(AbstractMongoCollection.class, "validateUpdateQuery",
+          MethodType.methodType(void.class, Document.class));
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -183,7 +198,7 @@ final class EmbeddedCollection extends H2Collection {
   private Document store(Document found, Document update) {
     Document next;
     try {
-      next = (Document) UPDATED.invoke(this, found, update, ArrayFilters.empty(), null, false);
+      next = updated(found, update);
     } catch (RuntimeException | Error e) {
       throw e;
     } catch (Throwable e) {
@@ -196,6 +211,37 @@ final class EmbeddedCollection extends H2Collection {
     for (Index<Object> index : getIndexes()) index.updateInPlace(found, next, position, this);
     handleUpdate(position, found, next);
     return next;
+  }
+
+  /**
+   * {@code found} with {@code update} applied, as a new document, by the server's own code. When the update
+   * changes top-level fields alone, by {@link #TOP_LEVEL_OPERATORS}, the new document shares every value with
+   * {@code found} but the lists it changes, which it copies (their items are shared): those operators put new
+   * values or change a list in place, never anything inside another value. Otherwise the new document is a deep
+   * copy, as the server makes it. Either way nothing {@code found} holds changes.
+   */
+  private Document updated(Document found, Document update) throws Throwable {
+    if (!topLevelOnly(update)) return (Document) UPDATED.invoke(this, found, update, ArrayFilters.empty(), null, false);
+    CONFLICTS.invoke(update);
+    Set<String> changed = new HashSet<>();
+    for (Object fields : update.values()) changed.addAll(((Document) fields).keySet());
+    Document next = new Document(getIdField(), found.get(getIdField()));
+    for (var entry : found.entrySet()) {
+      Object value = entry.getValue();
+      next.put(entry.getKey(), value instanceof List<?> list && changed.contains(entry.getKey()) ? new ArrayList<>(list) : value);
+    }
+    for (String operator : update.keySet()) MODIFIED.invoke(this, next, operator, update, ArrayFilters.empty(), null, false);
+    Utils.validateFieldNames(next);
+    return next;
+  }
+
+  /** Whether {@code update} (by operators, {@link #byOperators}) uses {@link #TOP_LEVEL_OPERATORS} on top-level fields only. */
+  private static boolean topLevelOnly(Document update) {
+    for (var entry : update.entrySet()) {
+      if (!TOP_LEVEL_OPERATORS.contains(entry.getKey())) return false;
+      for (String path : ((Document) entry.getValue()).keySet()) if (path.contains(".")) return false;
+    }
+    return true;
   }
 
   /** Where {@code document} is stored, as its indexes agree. */

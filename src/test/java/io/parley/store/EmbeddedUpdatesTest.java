@@ -132,6 +132,58 @@ class EmbeddedUpdatesTest {
     }
   }
 
+  /**
+   * An update of top-level fields alone builds the new version without copying what it does not change; the
+   * lists it changes in place ($addToSet, $pull, $pop) are its own copies, so the version before stays as it was.
+   */
+  @Test
+  void anUpdateOfTopLevelFieldsChangesNothingTheVersionBeforeHolds() throws Exception {
+    try (EmbeddedMongo store = EmbeddedMongo.start(dir, "127.0.0.1", 0, 8); MongoClient client = MongoClients.create(store.connectionString())) {
+      MongoCollection<Document> dialogues = client.getDatabase("p").getCollection("dialogues");
+      List<Integer> queue = new ArrayList<>();
+      List<Integer> stack = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        queue.add(i);
+        stack.add(i);
+      }
+      await(dialogues.insertOne(dialogue("d1").append("tags", List.of()).append("queue", queue).append("stack", stack)));
+      long lean = EmbeddedCollection.leanUpdates();
+      AtomicBoolean saving = new AtomicBoolean(true);
+      Thread saver = new Thread(() -> {
+        while (saving.get()) store.commit();
+      });
+      saver.start();
+      try {
+        for (int i = 3; i < 203; i++) {
+          Document was = await(dialogues.findOneAndUpdate(Filters.eq("_id", "d1"), Updates.combine(Updates.inc("inSeq", 1L),
+              Updates.set("lastMessage", new Document("text", "m" + i)), Updates.addToSet("tags", "t" + i),
+              Updates.pull("queue", i - 3), Updates.popFirst("stack"),
+              Updates.pushEach("recent", List.of(new Document("author", "contact").append("text", "m" + i)), new PushOptions().slice(-3)))));
+          int n = i - 3;
+          assertEquals(List.of("m" + n, "m" + (n + 1), "m" + (n + 2)), texts(was), "the version before update " + i);
+          assertEquals("m" + (i - 1), was.get("lastMessage", Document.class).getString("text"));
+          assertEquals(n, was.getList("tags", String.class).size());
+          assertEquals(300 - n, was.getList("queue", Integer.class).size());
+          assertEquals(n, was.getList("queue", Integer.class).get(0));
+          assertEquals(300 - n, was.getList("stack", Integer.class).size());
+        }
+      } finally {
+        saving.set(false);
+        saver.join();
+      }
+      assertEquals(lean + 200, EmbeddedCollection.leanUpdates());
+    }
+    try (EmbeddedMongo store = EmbeddedMongo.start(dir, "127.0.0.1", 0, 8); MongoClient client = MongoClients.create(store.connectionString())) {
+      Document now = await(client.getDatabase("p").getCollection("dialogues").find(Filters.eq("_id", "d1")).first());
+      assertEquals(203L, now.getLong("inSeq"));
+      assertEquals(List.of("m200", "m201", "m202"), texts(now));
+      assertEquals(200, now.getList("tags", String.class).size());
+      assertEquals(List.of(200, 201), now.getList("queue", Integer.class).subList(0, 2));
+      assertEquals(100, now.getList("stack", Integer.class).size());
+      assertEquals(new Document("name", "Ann"), now.get("fields"), "what no update named is as it was");
+    }
+  }
+
   @Test
   void aRefusedUpdateChangesNothing() throws Exception {
     try (EmbeddedMongo store = EmbeddedMongo.start(dir, "127.0.0.1", 0, 8); MongoClient client = MongoClients.create(store.connectionString())) {
