@@ -41,11 +41,12 @@ import org.h2.mvstore.MVMap;
  * document and matches the rest.
  *
  * <p>An update of one document by operators ({@code $set}, {@code $inc}, {@code $push}…) is applied here
- * with one deep copy where the server makes two (three when the answer leaves fields out): the server copies
- * the document it found deeply before building the updated one (itself a deep copy), changes the found one in
- * place to match, and compares old and new whole twice. The found document is already a copy nobody else
- * holds, and the updated one is new, so here the updated one is stored as it is, after one comparison (an
- * update that changes nothing writes nothing).
+ * with at most one deep copy where the server makes two (three when the answer leaves fields out): the server
+ * copies the document it found deeply before building the updated one (itself a deep copy), changes the found
+ * one in place to match, and compares old and new whole twice. The found document is already a copy nobody
+ * else holds, and the updated one is new, so here the updated one is stored as it is, after one comparison (an
+ * update that changes nothing writes nothing). An update of top-level fields alone, the kind every message
+ * makes, needs no deep copy at all ({@link #updated}).
  * Upserts that insert, positional and array-filtered updates, replacements and multi-updates take the
  * server's own way.
  */
