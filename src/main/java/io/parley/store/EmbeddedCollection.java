@@ -226,7 +226,8 @@ final class EmbeddedCollection extends H2Collection {
     CONFLICTS.invoke(update);
     Set<String> changed = new HashSet<>();
     for (Object fields : update.values()) changed.addAll(((Document) fields).keySet());
-    Document next = new Document(getIdField(), found.get(getIdField()));
+    Document next = new Document();
+    if (getIdField() != null) next.put(getIdField(), found.get(getIdField())); // first, as the server puts it
     for (var entry : found.entrySet()) {
       Object value = entry.getValue();
       next.put(entry.getKey(), value instanceof List<?> list && changed.contains(entry.getKey()) ? new ArrayList<>(list) : value);
