@@ -108,12 +108,7 @@ class EmbeddedUpdatesTest {
     try (EmbeddedMongo store = EmbeddedMongo.start(dir, "127.0.0.1", 0, 8); MongoClient client = MongoClients.create(store.connectionString())) {
       MongoCollection<Document> dialogues = client.getDatabase("p").getCollection("dialogues");
       await(dialogues.insertOne(dialogue("d1")));
-      AtomicBoolean saving = new AtomicBoolean(true);
-      Thread saver = new Thread(() -> {
-        while (saving.get()) store.commit();
-      });
-      saver.start();
-      try {
+      whileSaving(store, () -> {
         for (int i = 3; i < 503; i++) {
           Document was = await(dialogues.findOneAndUpdate(Filters.eq("_id", "d1"), Updates.combine(Updates.inc("inSeq", 1L),
               Updates.set("fields.seen", i), Updates.pushEach("recent", List.of(new Document("author", "contact").append("text", "m" + i)),
@@ -121,10 +116,7 @@ class EmbeddedUpdatesTest {
           assertEquals(List.of("m" + (i - 3), "m" + (i - 2), "m" + (i - 1)), texts(was), "the version before update " + i);
           assertEquals(i == 3 ? null : i - 1, was.get("fields", Document.class).get("seen"));
         }
-      } finally {
-        saving.set(false);
-        saver.join();
-      }
+      });
       Document now = await(dialogues.find(Filters.eq("_id", "d1")).first());
       assertEquals(503L, now.getLong("inSeq"));
       assertEquals(List.of("m500", "m501", "m502"), texts(now));
@@ -148,12 +140,7 @@ class EmbeddedUpdatesTest {
       }
       await(dialogues.insertOne(dialogue("d1").append("tags", List.of()).append("queue", queue).append("stack", stack)));
       long lean = EmbeddedCollection.leanUpdates();
-      AtomicBoolean saving = new AtomicBoolean(true);
-      Thread saver = new Thread(() -> {
-        while (saving.get()) store.commit();
-      });
-      saver.start();
-      try {
+      whileSaving(store, () -> {
         for (int i = 3; i < 203; i++) {
           Document was = await(dialogues.findOneAndUpdate(Filters.eq("_id", "d1"), Updates.combine(Updates.inc("inSeq", 1L),
               Updates.set("lastMessage", new Document("text", "m" + i)), Updates.addToSet("tags", "t" + i),
@@ -167,10 +154,7 @@ class EmbeddedUpdatesTest {
           assertEquals(n, was.getList("queue", Integer.class).get(0));
           assertEquals(300 - n, was.getList("stack", Integer.class).size());
         }
-      } finally {
-        saving.set(false);
-        saver.join();
-      }
+      });
       assertEquals(lean + 200, EmbeddedCollection.leanUpdates());
     }
     try (EmbeddedMongo store = EmbeddedMongo.start(dir, "127.0.0.1", 0, 8); MongoClient client = MongoClients.create(store.connectionString())) {
@@ -232,6 +216,25 @@ class EmbeddedUpdatesTest {
       assertEquals(lean, EmbeddedCollection.leanUpdates(), "none of them took the store's own way");
       assertEquals(new Document("_id", "d2").append("state", "replaced"), await(dialogues.find().first()));
       assertEquals(1L, await(dialogues.countDocuments()));
+    }
+  }
+
+  interface Work {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code work} while another thread saves the store over and over, as H2's own saves may come at any moment. */
+  private static void whileSaving(EmbeddedMongo store, Work work) throws Exception {
+    AtomicBoolean saving = new AtomicBoolean(true);
+    Thread saver = new Thread(() -> {
+      while (saving.get()) store.commit();
+    });
+    saver.start();
+    try {
+      work.run();
+    } finally {
+      saving.set(false);
+      saver.join();
     }
   }
 
