@@ -90,7 +90,7 @@ public final class DialogueRouter extends VerticleBase {
   @Override
   public Future<?> start() {
     var store = deps.store();
-    dialogues = new Dialogues(store, deps.settings().historyMessages());
+    dialogues = new Dialogues(store, deps.settings().historyMessages(), deps.copies());
     events = new DialogueEvents(vertx.eventBus(), deps.clock());
     recorder = new DialogueRecorder(store);
     incomingTasks = new IncomingTasks(store);

@@ -1,5 +1,6 @@
 package io.parley.conversation;
 
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Projections;
@@ -24,15 +25,20 @@ import java.util.List;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.Decimal128;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Dialogues and their messages, read and written by {@code _id} (only a recovery after a crash counts a
  * dialogue's messages, {@link #appendIncoming}). A dialogue keeps its last few
  * messages in {@code recent} (the AI's context, so answering never scans {@code messages}), counts the
  * contact's messages in {@code inSeq}, the burst a responder took in {@code replyClaim} and how far they
- * were answered in {@code answeredSeq}.
+ * were answered in {@code answeredSeq}. The whole dialogues this process's writes last left are kept in a
+ * {@link DialogueCache} shared by the router and the responders, so a message whose burst is claimed as it is
+ * counted needs no command that returns the dialogue ({@link #appendIncoming}).
  */
 final class Dialogues {
+  private static final Logger log = LoggerFactory.getLogger(Dialogues.class);
   static final String OPEN = "open";
   static final String HUMAN = "human";
   static final String BLOCKED = "blocked";
@@ -56,13 +62,20 @@ final class Dialogues {
   private final MongoCollection<Document> messages;
   private final BatchedWrites messageWrites;
   private final int history;
+  private final DialogueCache copies;
 
+  /** With copies of its own, kept by nobody else (tests that read and write dialogues directly). */
   Dialogues(Store store, int history) {
+    this(store, history, new DialogueCache(java.time.Clock.systemUTC(), Duration.ofMinutes(1), 1000));
+  }
+
+  Dialogues(Store store, int history, DialogueCache copies) {
     this.dialogues = store.collection(Collections.DIALOGUES);
     this.dialogueWrites = store.batched(Collections.DIALOGUES);
     this.messages = store.collection(Collections.MESSAGES);
     this.messageWrites = store.batched(Collections.MESSAGES);
     this.history = history;
+    this.copies = copies;
   }
 
   Future<Document> find(String id) {
@@ -116,7 +129,11 @@ final class Dialogues {
    * {@code inSeq} as the caller last saw it. While the dialogue is open and still counts that many, the same
    * write claims the burst this message makes, as {@link #claimBurst} would right after it (nobody can hold a
    * claim on a count that did not exist), and the dialogue comes back whole, context included, {@code claimed}.
-   * Otherwise the message is counted as without it. Null: nothing is claimed.
+   * Otherwise the message is counted as without it. Null: nothing is claimed. When this process holds a copy of
+   * the dialogue ({@link DialogueCache}) that counts {@code claimFrom}, the write goes with others' and returns
+   * nothing: it applies only while the store's dialogue still has what the copy has in every field answering
+   * reads ({@link #unchanged}), and the dialogue that comes back is the copy with the write applied. When it
+   * does not apply, the dialogue is read as the write claims it, as without a copy.
    */
   Future<Stored> appendIncoming(String dialogueId, String messageId, IncomingMessage m, Instant arrived,
       boolean recovering, boolean checked, Long claimFrom) {
@@ -136,19 +153,63 @@ final class Dialogues {
       Bson which = !checked ? Filters.eq("_id", dialogueId) : Filters.and(Filters.eq("_id", dialogueId),
           Filters.eq("contact", m.from()), Filters.eq(DialogueRecorder.SUPERSEDED_BY, null));
       Future<Stored> claimed = claimFrom == null || !m.answerable() ? Future.succeededFuture(null)
-          : countAndClaim(which, message, arrived, claimFrom);
+          : countAndClaim(dialogueId, which, message, arrived, claimFrom);
       return claimed.compose(c -> c != null ? Future.succeededFuture(c)
           : update(which, changes, WITHOUT_CONTEXT).map(d -> d == null ? null : new Stored(d, true)));
     });
   }
 
-  /** Counts the message as the {@code from + 1}th and claims that burst, if the dialogue is open and counts {@code from}. */
-  private Future<Stored> countAndClaim(Bson which, Document message, Instant arrived, long from) {
+  /**
+   * Counts the message as the {@code from + 1}th and claims that burst, if the dialogue is open and counts
+   * {@code from}: from this process's copy of the dialogue when it has one that counts {@code from} (the write
+   * then applies only if the copy is still right), otherwise reading the dialogue as the write leaves it.
+   */
+  private Future<Stored> countAndClaim(String dialogueId, Bson which, Document message, Instant arrived, long from) {
     long seq = from + 1;
     Bson claim = Updates.combine(Updates.set("inSeq", seq), Updates.set("replyClaim", seq),
         Updates.set("claimedAt", Date.from(arrived)));
-    return update(Filters.and(which, Filters.eq("state", OPEN), Filters.eq("inSeq", from)), counted(message, arrived, claim), null)
-        .map(d -> d == null ? null : new Stored(d, true, true));
+    Bson changes = DialogueCache.rendered(counted(message, arrived, claim));
+    DialogueCache.Entry copy = copies.get(dialogueId);
+    Document after = copy == null || !OPEN.equals(copy.dialogue.getString("state")) || seq(copy.dialogue, "inSeq") != from
+        ? null : DialogueCache.applied(copy.dialogue, changes);
+    if (after == null) return claimReading(dialogueId, which, changes, from);
+    return dialogueWrites.updateIf(Filters.and(which, unchanged(copy.dialogue)), changes, () -> copies.replace(copy, after))
+        .recover(err -> {
+          if (!(err instanceof MongoWriteException)) return Future.failedFuture(err); // it may have been applied
+          log.warn("Dialogue {}: the write from this process's copy was refused; the dialogue is read instead", dialogueId, err);
+          return Future.succeededFuture(false);
+        })
+        .compose(applied -> {
+          if (!applied) return claimReading(dialogueId, which, changes, from);
+          copies.hit();
+          return Future.succeededFuture(new Stored(new Document(after), true, true));
+        });
+  }
+
+  /** As {@link #countAndClaim}, reading the dialogue as the write leaves it (and keeping that as its copy). */
+  private Future<Stored> claimReading(String dialogueId, Bson which, Bson changes, long from) {
+    return update(Filters.and(which, Filters.eq("state", OPEN), Filters.eq("inSeq", from)), changes, null).map(d -> {
+      if (d == null) {
+        copies.forget(dialogueId);
+        return null;
+      }
+      copies.put(d);
+      return new Stored(new Document(d), true, true);
+    });
+  }
+
+  /**
+   * The conditions under which the store's dialogue still has what {@code copy} has in every field answering
+   * reads: its state and counts, its spend (the cap), its manager (the persona) and the last message recorded
+   * in it — every message written to a dialogue sets {@code lastMessage}, so a message recorded by anyone else
+   * (a manager, another process) shows there, and with it any change to the AI's context. Its task, channel,
+   * contact and merge fields never change once it is open ({@code contact} moves with a change of number, which
+   * the router's own filter covers).
+   */
+  static Bson unchanged(Document copy) {
+    return Filters.and(Filters.eq("state", copy.getString("state")), Filters.eq("inSeq", copy.get("inSeq")),
+        Filters.eq("answeredSeq", copy.get("answeredSeq")), Filters.eq("spend", copy.get("spend")),
+        Filters.eq("manager", copy.getString("manager")), Filters.eq("lastMessage.id", DialogueCache.lastMessageId(copy)));
   }
 
   /** The changes that count the contact's {@code message} in its dialogue; {@code seq} moves {@code inSeq} on. */
@@ -249,7 +310,10 @@ final class Dialogues {
       changes.add(remember(m.getString("author"), m.getString("text")));
     }
     if (changes.isEmpty()) return stored.map(dialogue);
-    Future<Void> counted = dialogueWrites.update(Filters.eq("_id", m.getString("dialogue")), Updates.combine(changes));
+    String dialogueId = m.getString("dialogue");
+    Bson update = DialogueCache.rendered(Updates.combine(changes));
+    Future<Void> counted = dialogueWrites.update(Filters.eq("_id", dialogueId), update,
+        () -> copies.recorded(dialogueId, sent ? m.getString("_id") : null, update));
     return Future.all(stored, counted).map(dialogue);
   }
 

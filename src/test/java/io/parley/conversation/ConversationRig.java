@@ -52,6 +52,8 @@ final class ConversationRig implements AutoCloseable {
   final BlockingQueue<JsonObject> outcomes = new LinkedBlockingQueue<>();
   final BlockingQueue<JsonObject> blocked = new LinkedBlockingQueue<>();
   final BlockingQueue<JsonObject> updates = new LinkedBlockingQueue<>();
+  /** What the router and the responders were deployed with (null until {@link #converse}). */
+  volatile ConversationDeps deps;
   volatile Consumer<RoutingContext> answer = ctx -> ctx.response().putHeader("Content-Type", "application/json")
       .end(new JsonObject().put("id", "p-" + Ids.newId()).encode());
 
@@ -92,8 +94,8 @@ final class ConversationRig implements AutoCloseable {
     all.put("conversation.enabled", "true");
     ParleyConfig.Conversation settings = ParleyConfig.withOverrides(all).conversation();
     App app = parley.parley().app();
-    await(Conversations.deploy(app.vertx(), new ConversationDeps(app.store(), clock, scheduler, app.registry(), settings))
-        .toCompletionStage().toCompletableFuture());
+    deps = new ConversationDeps(app.store(), clock, scheduler, app.registry(), settings);
+    await(Conversations.deploy(app.vertx(), deps).toCompletionStage().toCompletableFuture());
   }
 
   String manager(String name, String persona) {

@@ -142,6 +142,47 @@ class BatchedWritesTest {
   }
 
   @Test
+  void aConditionalUpdateSaysWhetherItAppliedAndItsActionRunsOnlyThenInTheOrderOfTheWrites() throws Exception {
+    await(things().insertOne(new Document("_id", "d").append("seq", 1).append("state", "open").append("last", "m1")));
+    await(things().insertOne(new Document("_id", "other").append("seq", 7).append("state", "human")));
+    BatchedWrites writes = new BatchedWrites(things());
+    ConcurrentLinkedQueue<String> actions = new ConcurrentLinkedQueue<>();
+    CompletableFuture<List<Future<Boolean>>> done = new CompletableFuture<>();
+    vertx.getOrCreateContext().runOnContext(v -> {
+      List<Future<Boolean>> batch = new ArrayList<>();
+      // the first write goes alone; the rest wait for it and then go as one command, in this order
+      batch.add(writes.updateIf(Filters.and(Filters.eq("_id", "d"), Filters.eq("seq", 1), Filters.eq("state", "open")),
+          Updates.combine(Updates.set("seq", 2), Updates.set("last", "m2")), () -> actions.add("d:1->2")));
+      batch.add(writes.updateIf(Filters.and(Filters.eq("_id", "d"), Filters.eq("seq", 1), Filters.eq("state", "open")),
+          Updates.combine(Updates.set("seq", 2), Updates.set("last", "again")), () -> actions.add("d:1->2 again")));
+      batch.add(writes.updateIf(Filters.and(Filters.eq("_id", "other"), Filters.eq("seq", 7), Filters.eq("state", "open")),
+          Updates.set("seq", 8), () -> actions.add("other")));
+      batch.add(writes.updateIf(Filters.and(Filters.eq("_id", "nobody"), Filters.eq("seq", 0), Filters.eq("state", "open")),
+          Updates.set("seq", 1), () -> actions.add("nobody")));
+      batch.add(writes.update(Filters.eq("_id", "d"), Updates.set("last", "m3"), () -> actions.add("d:m3")).map(true));
+      batch.add(writes.updateIf(Filters.and(Filters.eq("_id", "d"), Filters.eq("seq", 2), Filters.eq("last", "m3")),
+          Updates.set("seq", 3), () -> actions.add("d:2->3")));
+      Future.join(new ArrayList<>(batch)).onComplete(ar -> done.complete(batch));
+    });
+    List<Future<Boolean>> batch = done.get(30, TimeUnit.SECONDS);
+    for (Future<Boolean> f : batch) assertTrue(f.succeeded(), String.valueOf(f.cause()));
+    assertEquals(Boolean.TRUE, batch.get(0).result(), "the conditions held");
+    assertEquals(Boolean.FALSE, batch.get(1).result(), "the count had moved on");
+    assertEquals(Boolean.FALSE, batch.get(2).result(), "another state");
+    assertEquals(Boolean.FALSE, batch.get(3).result(), "no such document");
+    assertEquals(Boolean.TRUE, batch.get(5).result(), "the conditions held after the write before it in the same command");
+    assertEquals(List.of("d:1->2", "d:m3", "d:2->3"), List.copyOf(actions), "the applied writes' actions, in their order");
+    assertEquals(new Document("_id", "d").append("seq", 3).append("state", "open").append("last", "m3"),
+        await(things().find(Filters.eq("_id", "d")).first()));
+    assertEquals(new Document("_id", "other").append("seq", 7).append("state", "human"),
+        await(things().find(Filters.eq("_id", "other")).first()));
+    // what the write for a missing document inserted is removed again: nothing but the two documents remains
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (all(things().find()).size() != 2 && System.currentTimeMillis() < deadline) Thread.sleep(20);
+    assertEquals(List.of("d", "other"), all(things().find()).stream().map(d -> d.getString("_id")).sorted().toList());
+  }
+
+  @Test
   void whenTheStoreIsGoneEveryWaitingWriteFails() throws Exception {
     BatchedWrites writes = new BatchedWrites(things());
     store.close();
