@@ -15,7 +15,7 @@ public record ConversationDeps(Store store, Clock clock, Scheduler scheduler, Me
     ParleyConfig.Conversation settings, DialogueCache copies) {
   /** How long a copy of a dialogue serves before it is read from the store again, and how many are kept. */
   private static final Duration COPY_AGE = Duration.ofMinutes(1);
-  private static final int COPIES = 20_000;
+  private static final int COPIES = 5_000;
 
   public ConversationDeps(Store store, Clock clock, Scheduler scheduler, MeterRegistry registry,
       ParleyConfig.Conversation settings) {
