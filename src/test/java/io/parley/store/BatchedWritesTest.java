@@ -19,10 +19,12 @@ import com.mongodb.event.CommandStartedEvent;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
+import io.parley.support.Poll;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -177,9 +179,8 @@ class BatchedWritesTest {
     assertEquals(new Document("_id", "other").append("seq", 7).append("state", "human"),
         await(things().find(Filters.eq("_id", "other")).first()));
     // what the write for a missing document inserted is removed again: nothing but the two documents remains
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (all(things().find()).size() != 2 && System.currentTimeMillis() < deadline) Thread.sleep(20);
-    assertEquals(List.of("d", "other"), all(things().find()).stream().map(d -> d.getString("_id")).sorted().toList());
+    assertEquals(List.of("d", "other"), Poll.until("the inserted document to be removed", Duration.ofSeconds(10),
+        () -> all(things().find()).stream().map(d -> d.getString("_id")).sorted().toList(), ids -> ids.size() == 2));
   }
 
   @Test
