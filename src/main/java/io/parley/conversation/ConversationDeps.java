@@ -19,6 +19,6 @@ public record ConversationDeps(Store store, Clock clock, Scheduler scheduler, Me
 
   public ConversationDeps(Store store, Clock clock, Scheduler scheduler, MeterRegistry registry,
       ParleyConfig.Conversation settings) {
-    this(store, clock, scheduler, registry, settings, new DialogueCache(clock, COPY_AGE, COPIES));
+    this(store, clock, scheduler, registry, settings, new DialogueCache(clock, COPY_AGE, COPIES, registry));
   }
 }

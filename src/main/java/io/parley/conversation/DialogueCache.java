@@ -1,6 +1,9 @@
 package io.parley.conversation;
 
 import com.mongodb.MongoClientSettings;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,9 +28,12 @@ import org.bson.conversions.Bson;
  * <p>Copies change only after the store applied a write, in the order the store applied them ({@link
  * io.parley.store.BatchedWrites}), by applying the same update here ({@link #applied}). An update this class
  * cannot apply exactly drops the copy. Shared by the router and the responders of one process; copies are
- * dropped after {@code maxAge} or beyond {@code capacity}.
+ * dropped after {@code maxAge} or beyond {@code capacity}. {@value #METER} counts the messages a copy served
+ * ({@code result=used}) and those whose copy the store refused ({@code result=refused}, then read).
  */
 final class DialogueCache {
+  static final String METER = "parley.dialogues.copies";
+
   /** One copy; compared by identity, so a copy replaced meanwhile is not overwritten by a stale successor. */
   static final class Entry {
     final Document dialogue;
@@ -44,11 +50,20 @@ final class DialogueCache {
   private final int capacity;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
   private final AtomicLong hits = new AtomicLong();
+  private final Counter used;
+  private final Counter refused;
 
   DialogueCache(Clock clock, Duration maxAge, int capacity) {
+    this(clock, maxAge, capacity, new SimpleMeterRegistry());
+  }
+
+  DialogueCache(Clock clock, Duration maxAge, int capacity, MeterRegistry registry) {
     this.clock = clock;
     this.maxAge = maxAge;
     this.capacity = capacity;
+    String what = "Known contacts' messages counted from this process's copy of their dialogue, or refused and read";
+    this.used = Counter.builder(METER).description(what).tag("result", "used").register(registry);
+    this.refused = Counter.builder(METER).description(what).tag("result", "refused").register(registry);
   }
 
   /** The copy of dialogue {@code id}, or null when there is none (or it is older than {@code maxAge}). */
@@ -98,6 +113,12 @@ final class DialogueCache {
 
   void hit() {
     hits.incrementAndGet();
+    used.increment();
+  }
+
+  /** The store refused a write made from a copy: the dialogue had changed (or the write failed alone). */
+  void refused() {
+    refused.increment();
   }
 
   int size() {

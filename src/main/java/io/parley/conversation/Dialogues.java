@@ -180,7 +180,10 @@ final class Dialogues {
           return Future.succeededFuture(false);
         })
         .compose(applied -> {
-          if (!applied) return claimReading(dialogueId, which, changes, from);
+          if (!applied) {
+            copies.refused();
+            return claimReading(dialogueId, which, changes, from);
+          }
           copies.hit();
           return Future.succeededFuture(new Stored(new Document(after), true, true));
         });

@@ -97,6 +97,9 @@ class DialogueCopiesTest {
       assertTrue(texts.contains("Maria here: call me at noon."), "the manager's message is in the AI's context: " + texts);
       assertEquals("noon is fine", texts.get(texts.size() - 1));
       assertEquals(1, rig.deps.copies().hits(), "the copy no longer matched the dialogue, which was read instead");
+      var registry = rig.parley.parley().app().registry();
+      assertEquals(1.0, registry.get(DialogueCache.METER).tag("result", "refused").counter().count(), "and the meter says so");
+      assertEquals(1.0, registry.get(DialogueCache.METER).tag("result", "used").counter().count());
       exchange(rig, "copy-2", "bye", 6, 11);
       assertEquals(2, rig.deps.copies().hits(), "read again, the copy serves the next message");
       copyMatchingTheStore(rig, "copy-2");
