@@ -345,6 +345,13 @@ public final class DialogueRouter extends VerticleBase {
     return chosen;
   }
 
+  /** Routes a message {@code inbound} kept; fails (does not throw) for a document that is not one. */
+  private Future<Void> route(Document doc) {
+    return Future.<Void>succeededFuture().compose(v -> route(new IncomingMessage(doc.getString("channel"),
+        doc.getString("from"), doc.getString("text"), doc.getString("platformId"), doc.getDate("receivedAt").toInstant(),
+        doc.getString("kind"), doc.getString("movedTo")), true));
+  }
+
   /**
    * After a restart: routes what was stored but never routed (in arrival order: {@code inbound} holds only
    * those), and makes the bursts that were routed but not answered due again (a scan of the open dialogues).
@@ -355,10 +362,12 @@ public final class DialogueRouter extends VerticleBase {
         .compose(unrouted -> {
           Future<Void> done = Future.succeededFuture();
           for (Document doc : unrouted) {
-            IncomingMessage m = new IncomingMessage(doc.getString("channel"), doc.getString("from"), doc.getString("text"),
-                doc.getString("platformId"), doc.getDate("receivedAt").toInstant(), doc.getString("kind"),
-                doc.getString("movedTo"));
-            done = done.compose(v -> route(m, true));
+            // one message that fails (it stays in inbound, for the next start) does not hold back the others
+            done = done.compose(v -> route(doc).recover(err -> {
+              log.error("Message {} left unrouted by the last run was not routed; tried again at the next start",
+                  doc.get("_id"), err);
+              return Future.succeededFuture();
+            }));
           }
           if (!unrouted.isEmpty()) log.info("Routed {} messages left unrouted by the last run", unrouted.size());
           return done;

@@ -46,6 +46,31 @@ class RerouteAfterRestartTest {
     }
   }
 
+  /** A message whose routing fails at start stays for the next start, and holds back none of the others. */
+  @Test
+  void aMessageThatCannotBeRoutedAtStartDoesNotHoldBackTheOthers() {
+    Path dir = TestParley.tempDir();
+    String bad;
+    try (ConversationRig before = new ConversationRig(dir, Map.of(), false)) {
+      String ai = before.scripted(new JsonArray(), "Still here.");
+      before.task("incoming", List.of(before.manager("Ivan", "")), ai, new JsonObject());
+      // first in arrival order: a document no version of the router can read (its text is a number)
+      bad = before.channel + ":bad-1";
+      before.db.insert(Collections.INBOUND, new Document("_id", bad).append("channel", before.channel)
+          .append("from", "broken-1").append("text", 42).append("platformId", "bad-1").append("receivedAt", new java.util.Date(0)));
+      assertEquals(200, before.write("after-bad-1", "hello?"));
+      assertEquals(200, before.write("after-bad-2", "hello?"));
+    }
+    try (ConversationRig after = new ConversationRig(dir, Map.of(), true)) {
+      io.parley.support.Poll.until("the readable messages to be routed", Duration.ofSeconds(20), after::unrouted, n -> n == 1);
+      after.scheduler.advance(Duration.ofSeconds(3));
+      assertEquals("Still here.", after.awaitReplies("after-bad-1", 1).get(0).getString("text"));
+      assertEquals("Still here.", after.awaitReplies("after-bad-2", 1).get(0).getString("text"));
+      assertEquals(bad, after.db.find(Collections.INBOUND, bad).getString("_id"), "kept for the next start");
+      assertNull(after.dialogue("broken-1"));
+    }
+  }
+
   @Test
   void aMessageStoredButNotCountedBeforeACrashIsCountedAndAnsweredAtStart() {
     Path dir = TestParley.tempDir();
