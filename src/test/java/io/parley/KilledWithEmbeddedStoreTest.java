@@ -80,8 +80,12 @@ class KilledWithEmbeddedStoreTest {
     try (ChildParley second = ChildParley.start(dir, env)) {
       Http http = new Http(port(second));
       assertEquals(200, http.get("/api/managers/" + late, ADMIN).status(), "the manager created just before the kill");
-      Poll.until("every acknowledged message answered after the restart", Duration.ofSeconds(60),
-          () -> receiver.deliveries().size(), n -> n >= CONTACTS);
+      try {
+        Poll.until("every acknowledged message answered after the restart", Duration.ofSeconds(60),
+            () -> receiver.deliveries().size(), n -> n >= CONTACTS);
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "\nthe restarted process's output:\n" + second.output(), e);
+      }
       assertEachAnswered(http, 1);
       second.terminate(Duration.ofSeconds(30));
     }
