@@ -1,6 +1,7 @@
 package io.parley.store;
 
 import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import io.parley.config.ConfigException;
 import java.io.IOException;
@@ -8,7 +9,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,23 +21,31 @@ public final class EmbeddedMongo implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedMongo.class);
   /** How long closing waits for the wire server to stop before it closes the file regardless. */
   static final Duration STOP_WAIT = Duration.ofSeconds(10);
+  /**
+   * The file that says the store is open, beside its data: written once it is open, removed once it is
+   * closed. Found at start, it says the last run ended without closing the store (a kill, a crash).
+   */
+  static final String OPEN_MARK = "parley.open";
 
   private final AtomicBoolean closed = new AtomicBoolean();
   private final H2Backend backend;
   private final MongoServer server;
   private final Path file;
+  private final Path openMark;
   private final String connectionString;
 
-  private EmbeddedMongo(H2Backend backend, MongoServer server, Path file, String connectionString) {
+  private EmbeddedMongo(H2Backend backend, MongoServer server, Path file, Path openMark, String connectionString) {
     this.backend = backend;
     this.server = server;
     this.file = file;
+    this.openMark = openMark;
     this.connectionString = connectionString;
   }
 
   /**
    * Opens the store in {@code dataDir}, compacting its file first if it is mostly free space ({@link
-   * StoreFiles}), and serves it on {@code host:port}.
+   * StoreFiles}), and serves it on {@code host:port}. When the last run did not close it ({@link #OPEN_MARK}),
+   * its indexes are rebuilt from its documents first ({@link #clearIndexes}).
    */
   public static EmbeddedMongo start(Path dataDir, String host, int port, int cacheMb) {
     return start(dataDir, host, port, cacheMb, StoreFiles.MIN_BYTES);
@@ -44,10 +55,19 @@ public final class EmbeddedMongo implements AutoCloseable {
   static EmbeddedMongo start(Path dataDir, String host, int port, int cacheMb, long compactMinBytes) {
     Path dir = prepare(dataDir);
     Path file = dir.resolve("parley.mv.db");
+    Path openMark = dir.resolve(OPEN_MARK);
+    boolean unclosed = Files.exists(openMark) && Files.exists(file);
     StoreFiles.compactIfSparse(file, compactMinBytes);
     H2Backend backend;
     try {
-      backend = new EmbeddedBackend(new MVStore.Builder().fileName(file.toString()).cacheSize(cacheMb).open());
+      MVStore mv = new MVStore.Builder().fileName(file.toString()).cacheSize(cacheMb).open();
+      long started = System.nanoTime();
+      int cleared = unclosed ? clearIndexes(mv) : 0;
+      backend = new EmbeddedBackend(mv); // opening a collection builds each of its indexes found empty
+      if (unclosed) {
+        log.warn("The embedded store at {} was not closed by its last run (killed, or crashed): rebuilt its {} indexes"
+            + " from its documents in {} ms", file, cleared, (System.nanoTime() - started) / 1_000_000);
+      }
     } catch (RuntimeException e) {
       throw new ConfigException("cannot open the embedded store at " + file + ": " + e.getMessage(), e);
     }
@@ -59,9 +79,35 @@ public final class EmbeddedMongo implements AutoCloseable {
       throw new ConfigException("cannot listen on " + host + ":" + port + " for the embedded store: "
           + e.getMessage(), e);
     }
+    try {
+      Files.writeString(openMark, "opened by process " + ProcessHandle.current().pid() + "\n");
+    } catch (IOException e) {
+      server.shutdownNow();
+      backend.close();
+      throw new ConfigException("cannot write " + openMark + ": " + e.getMessage(), e);
+    }
     InetSocketAddress addr = server.getLocalAddress();
     String uri = "mongodb://" + addr.getHostString() + ":" + addr.getPort();
-    return new EmbeddedMongo(backend, server, file, uri);
+    return new EmbeddedMongo(backend, server, file, openMark, uri);
+  }
+
+  /**
+   * Empties every unique index of the store, so opening its collections builds them again from their
+   * documents; answers how many. A store that was not closed may hold a document without its index entry,
+   * or the reverse: the server writes a document and its index entries one after the other, and H2 saves
+   * what changed on a thread of its own (and Parley between commands), so a save can fall between the two
+   * and a kill after it keeps half of the write. A document in the file without its {@code _id} entry could
+   * then be neither found by {@code _id} nor inserted again (the server calls that an unknown error, not a
+   * duplicate key).
+   */
+  private static int clearIndexes(MVStore mv) {
+    int cleared = 0;
+    for (String name : List.copyOf(mv.getMapNames())) {
+      if (!name.endsWith(EmbeddedDatabase.INDEX_SUFFIX)) continue;
+      mv.openMap(name, new MVMap.Builder<KeyValue, Object>().keyType(KeyValueType.INSTANCE)).clear();
+      cleared++;
+    }
+    return cleared;
   }
 
   private static Path prepare(Path dataDir) {
@@ -122,5 +168,10 @@ public final class EmbeddedMongo implements AutoCloseable {
       log.warn("The embedded store's connections did not close within {} s; closing its file regardless", STOP_WAIT.toSeconds());
     }
     backend.close();
+    try {
+      Files.deleteIfExists(openMark);
+    } catch (IOException e) {
+      log.warn("Cannot remove {}: the next start rebuilds the store's indexes", openMark, e);
+    }
   }
 }

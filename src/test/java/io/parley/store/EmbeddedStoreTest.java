@@ -10,13 +10,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import io.parley.support.Fixtures;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.Document;
 import org.bson.types.Decimal128;
 import org.bson.types.ObjectId;
+import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +68,49 @@ class EmbeddedStoreTest {
       assertEquals(11000, duplicate.getCode());
       assertDuplicate(things, new Document("_id", 42));
     }
+  }
+
+  /**
+   * H2 saves on a thread of its own, so a save can fall between a document and its {@code _id} entry, and a
+   * kill then leaves the document in the file without it: not found by {@code _id}, and refused as an unknown
+   * error (not a duplicate key) when written again. The next start finds the store was not closed, and
+   * rebuilds its indexes from its documents.
+   */
+  @Test
+  void aStoreLeftOpenByAKillHasItsIndexesRebuiltFromItsDocuments() throws Exception {
+    Path mark = dir.resolve(EmbeddedMongo.OPEN_MARK);
+    try (EmbeddedMongo store = EmbeddedMongo.start(dir, "127.0.0.1", 0, 8); MongoClient client = MongoClients.create(store.connectionString())) {
+      assertTrue(Files.exists(mark), "marked open while it is");
+      await(client.getDatabase("p").getCollection("things").createIndex(new Document("n", 1), new IndexOptions().unique(true)));
+      await(client.getDatabase("p").getCollection("things").insertMany(List.of(new Document("_id", "a").append("n", 1),
+          new Document("_id", "b").append("n", 2), new Document("_id", "c").append("n", 3))));
+    }
+    assertFalse(Files.exists(mark), "closed, so no longer marked open");
+    // the file as a save between "b" and its _id entry, then a kill, leave it
+    MVStore mv = new MVStore.Builder().fileName(dir.resolve("parley.mv.db").toString()).open();
+    removeEntry(mv, "_id_", "b");
+    removeEntry(mv, "n_1", 3.0); // and "c"'s entry in the unique index on n (its numbers are kept as doubles)
+    mv.close();
+    Files.writeString(mark, "");
+
+    try (EmbeddedMongo store = EmbeddedMongo.start(dir, "127.0.0.1", 0, 8); MongoClient client = MongoClients.create(store.connectionString())) {
+      MongoCollection<Document> things = client.getDatabase("p").getCollection("things");
+      assertEquals(2, await(things.find(Filters.eq("_id", "b")).first()).getInteger("n"));
+      assertEquals(11000, assertDuplicate(things, new Document("_id", "b")).getCode());
+      assertEquals(11000, assertDuplicate(things, new Document("_id", "x").append("n", 3)).getCode(), "n's index rebuilt too");
+      assertEquals(List.of("a", "b", "c"), Fixtures.all(things.find().sort(new Document("_id", 1))).stream()
+          .map(d -> d.getString("_id")).toList());
+      await(things.insertOne(new Document("_id", "d")));
+    }
+    assertFalse(Files.exists(mark));
+  }
+
+  /** Removes the entry of {@code key} from the index {@code index} of the collection "things". */
+  private static void removeEntry(MVStore mv, String index, Object key) {
+    String name = mv.getMapNames().stream()
+        .filter(n -> n.contains("things") && n.contains(index) && n.endsWith(EmbeddedDatabase.INDEX_SUFFIX)).findFirst().orElseThrow();
+    MVMap<KeyValue, Object> entries = mv.openMap(name, new MVMap.Builder<KeyValue, Object>().keyType(KeyValueType.INSTANCE));
+    assertNotNull(entries.remove(entries.keySet().stream().filter(k -> key.equals(k.get(0))).findFirst().orElseThrow()));
   }
 
   @Test
