@@ -43,12 +43,16 @@ class KilledWithEmbeddedStoreTest {
   private final String secret = StandardWebhooks.newSecret();
   private Vertx vertx;
   private FakeReceiver receiver;
+  /** While set, replies reach the receiver and get no answer: they are on their way when Parley is killed. */
+  private volatile boolean holding;
 
   @BeforeEach
   void startReceiver() throws Exception {
     vertx = Vertx.vertx();
     receiver = new FakeReceiver(vertx, StandardWebhooks.forSecret(secret, Clock.systemUTC()))
-        .answer("/replies", ctx -> ctx.response().putHeader("Content-Type", "application/json").end("{}"));
+        .answer("/replies", ctx -> {
+          if (!holding) ctx.response().putHeader("Content-Type", "application/json").end("{}");
+        });
     receiver.start(vertx).toCompletionStage().toCompletableFuture().get();
   }
 
@@ -60,7 +64,8 @@ class KilledWithEmbeddedStoreTest {
   @Test
   void messagesAcknowledgedJustBeforeAKillAreKeptAndAnsweredAfterTheRestart() throws Exception {
     Path dir = TestParley.tempDir();
-    Map<String, String> env = env(dir, Map.of("PARLEY_DISPATCH_ENABLED", "false"));
+    // a beat a second: should a burst be claimed before the kill, the restart answers it 3 s after the last beat
+    Map<String, String> env = env(dir, Map.of("PARLEY_DISPATCH_ENABLED", "false", "PARLEY_CONVERSATION_HEARTBEAT_SECONDS", "1"));
     String channel;
     String late;
     try (ChildParley first = ChildParley.start(dir, env)) {
@@ -126,6 +131,52 @@ class KilledWithEmbeddedStoreTest {
       LockSupport.parkNanos(Duration.ofSeconds(13).toNanos());
       assertEachAnswered(http, 2); // once in each round, not again after a kill
       last.terminate(Duration.ofSeconds(30));
+    }
+  }
+
+  /**
+   * Replies on their way to the channel when Parley is killed: their bursts were claimed (and the claims
+   * saved), no reply was recorded. The restarted process answers them once the killed one has been silent for
+   * three heartbeats, not when the claims run out (ten minutes, the default).
+   */
+  @Test
+  void burstsClaimedBeforeAKillAreAnsweredSoonAfterTheRestart() throws Exception {
+    Path dir = TestParley.tempDir();
+    Map<String, String> env = env(dir, Map.of("PARLEY_DISPATCH_ENABLED", "false", "PARLEY_CONVERSATION_BURST_WINDOW_MILLIS", "0",
+        "PARLEY_CONVERSATION_HEARTBEAT_SECONDS", "1"));
+    StandardWebhooks contactSide = StandardWebhooks.forSecret(secret, Clock.systemUTC());
+    holding = true;
+    try (ChildParley first = ChildParley.start(dir, env)) {
+      Http http = new Http(port(first));
+      String channel = campaign(http, "incoming", new JsonArray());
+      for (int i = 0; i < CONTACTS; i++) {
+        assertEquals(200, write(http, contactSide, channel, "contact-" + i, "Hello, what is it about?").status());
+      }
+      Poll.until("every reply on its way", Duration.ofSeconds(30), () -> receiver.deliveries().size(), n -> n >= CONTACTS);
+      LockSupport.parkNanos(Duration.ofMillis(400).toNanos()); // a few of the store's save intervals: the claims are kept
+      first.kill();
+    }
+    holding = false;
+    int held = receiver.deliveries().size();
+    try (ChildParley second = ChildParley.start(dir, env)) {
+      Http http = new Http(port(second));
+      try {
+        Poll.until("every claimed burst answered after the restart", Duration.ofSeconds(30),
+            () -> receiver.deliveries().size() - held, n -> n >= CONTACTS);
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "\nthe restarted process's output:\n" + second.output(), e);
+      }
+      Map<String, Integer> again = new TreeMap<>();
+      receiver.deliveries().subList(held, receiver.deliveries().size()).forEach(d -> again.merge(d.body().getString("to"), 1, Integer::sum));
+      assertEquals(CONTACTS, again.size(), "every contact answered after the restart: " + again);
+      again.forEach((to, n) -> assertEquals(1, n, to + " answered " + n + " times after the restart"));
+      JsonArray dialogues = http.get("/api/dialogues?limit=100", ADMIN).json().getJsonArray("items");
+      for (Object o : dialogues) {
+        JsonObject d = http.get("/api/dialogues/" + ((JsonObject) o).getString("id"), ADMIN).json();
+        List<String> directions = d.getJsonArray("messages").stream().map(m -> ((JsonObject) m).getString("direction")).toList();
+        assertEquals(List.of("in", "out"), directions, "the message and the one reply recorded: " + d.encode());
+      }
+      second.terminate(Duration.ofSeconds(30));
     }
   }
 

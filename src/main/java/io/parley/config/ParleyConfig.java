@@ -55,7 +55,15 @@ public record ParleyConfig(
   /** Routing replies and the AI responder (see config/parley.properties, group conversation). */
   public record Conversation(boolean enabled, long burstWindowMillis, java.util.List<String> stopWords,
       String optOutReply, int responders, int historyMessages, int aiTimeoutSeconds, int aiMaxAttempts,
-      long aiBackoffMillis, int sendMaxAttempts, int replyLeaseSeconds) {
+      long aiBackoffMillis, int sendMaxAttempts, int replyLeaseSeconds, int heartbeatSeconds) {
+    /**
+     * How long a process may go without a heartbeat before the bursts it claimed are answered by the others
+     * ({@code conversation.heartbeatSeconds}, three beats).
+     */
+    public java.time.Duration silenceBeforeRelease() {
+      return java.time.Duration.ofSeconds(3L * heartbeatSeconds);
+    }
+
     /** The longest an AI reply may take: every attempt timing out, with the backoff between them. */
     public java.time.Duration longestAiReply() {
       return java.time.Duration.ofMillis(longestAiMillis(aiMaxAttempts, aiTimeoutSeconds, aiBackoffMillis));
@@ -118,7 +126,7 @@ public record ParleyConfig(
             r.integer("conversation.responders", 1, 64), r.integer("conversation.historyMessages", 1, 200),
             r.integer("conversation.aiTimeoutSeconds", 1, 600), r.integer("conversation.aiMaxAttempts", 1, 20),
             r.longValue("conversation.aiBackoffMillis", 1, 600_000), r.integer("conversation.sendMaxAttempts", 1, 100),
-            r.integer("conversation.replyLeaseSeconds", 10, 86_400)));
+            r.integer("conversation.replyLeaseSeconds", 10, 86_400), r.integer("conversation.heartbeatSeconds", 1, 3600)));
   }
 
   /** Test and embedding convenience: the defaults with some keys replaced. */

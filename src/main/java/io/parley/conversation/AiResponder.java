@@ -77,7 +77,7 @@ public final class AiResponder extends VerticleBase {
   @Override
   public Future<?> start() {
     var store = deps.store();
-    dialogues = new Dialogues(store, deps.settings().historyMessages(), deps.copies());
+    dialogues = new Dialogues(store, deps.settings().historyMessages(), deps.copies(), deps.run());
     events = new DialogueEvents(vertx.eventBus(), deps.clock());
     spend = new SpendCap(store, Duration.ofSeconds(deps.settings().replyLeaseSeconds()));
     metrics = new ConversationMetrics(deps.registry());

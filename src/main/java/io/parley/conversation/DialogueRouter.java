@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * message it carries is found stored already, and nothing more is done with it. On start, what a crash
  * left in {@code inbound} is routed again — which stores and counts nothing twice, and does finish handling
  * it — and bursts left unanswered are due again (one a responder claimed and never answered once its claim
- * has run out, {@code conversation.replyLeaseSeconds}).
+ * has run out, {@code conversation.replyLeaseSeconds}). The router also beats for its process ({@link
+ * ResponderRuns}, every {@code conversation.heartbeatSeconds}), and answers the bursts claimed by a process
+ * that went silent, this one's previous run included, without waiting for their claims to run out.
  */
 public final class DialogueRouter extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(DialogueRouter.class);
@@ -80,6 +82,9 @@ public final class DialogueRouter extends VerticleBase {
   private MongoCollection<Document> audience;
   private KnownKeys knownKeys;
   private MessageConsumer<JsonObject> consumer;
+  private ResponderRuns runs;
+  private long beating = -1;
+  private boolean releasing;
   /** The managers of dialogues being opened, or opened a moment ago, by dialogue id (see {@link #manager}). */
   private final Map<String, Future<String>> assigned = new HashMap<>();
 
@@ -90,7 +95,8 @@ public final class DialogueRouter extends VerticleBase {
   @Override
   public Future<?> start() {
     var store = deps.store();
-    dialogues = new Dialogues(store, deps.settings().historyMessages(), deps.copies());
+    dialogues = new Dialogues(store, deps.settings().historyMessages(), deps.copies(), deps.run());
+    runs = new ResponderRuns(store, deps.clock(), deps.run(), deps.settings().silenceBeforeRelease());
     events = new DialogueEvents(vertx.eventBus(), deps.clock());
     recorder = new DialogueRecorder(store);
     incomingTasks = new IncomingTasks(store);
@@ -113,12 +119,61 @@ public final class DialogueRouter extends VerticleBase {
       route(message, false).onFailure(err -> log.error("Message {} from {} on channel {} not routed; routed again at the next start",
           message.platformMessageId(), message.from(), message.channelId(), err));
     });
-    return consumer.completion().onSuccess(v -> recover());
+    // the first beat before the start completes (a claim whose process has no beat yet is never taken back)
+    return runs.beat().compose(v -> consumer.completion()).onSuccess(v -> {
+      recover().eventually(this::releaseSilent);
+      beating = vertx.setPeriodic(deps.settings().heartbeatSeconds() * 1000L, t -> {
+        runs.beat().onFailure(err -> log.warn("Cannot record that this process is alive; after {} others answer its bursts",
+            deps.settings().silenceBeforeRelease(), err));
+        releaseSilent();
+      });
+    });
   }
 
   @Override
   public Future<?> stop() {
+    if (beating >= 0) vertx.cancelTimer(beating);
     return consumer.unregister();
+  }
+
+  /**
+   * Answers the bursts claimed by processes silent for too long ({@link ResponderRuns}): each claim is
+   * released and its burst made due here, then the silent process is forgotten. A claim made since by a live
+   * process, or a burst answered meanwhile, is left alone; two processes releasing the same one release it once.
+   */
+  private Future<Void> releaseSilent() {
+    if (releasing) return Future.succeededFuture();
+    releasing = true;
+    return runs.silent().compose(silent -> {
+      Future<Void> done = Future.succeededFuture();
+      for (ResponderRuns.Silent s : silent) done = done.compose(v -> release(s));
+      return done;
+    }).onFailure(err -> log.warn("Cannot release the bursts claimed by silent processes; tried again in {} s",
+        deps.settings().heartbeatSeconds(), err)).eventually(() -> {
+      releasing = false;
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> release(ResponderRuns.Silent silent) {
+    return dialogues.openWithUnanswered(silent.run()).compose(owed -> {
+      Future<Integer> released = Future.succeededFuture(0);
+      for (Document d : owed) {
+        released = released.compose(n -> dialogues.release(d.getString("_id"), silent.run(), Dialogues.seq(d, "replyClaim"))
+            .map(done -> {
+              if (!done) return n;
+              replyDue(d);
+              return n + 1;
+            }));
+      }
+      return released;
+    }).compose(n -> {
+      if (n > 0) {
+        log.warn("{} bursts claimed by a Parley process silent since {} ({}) are answered again here", n,
+            silent.seenAt().toInstant(), silent.run());
+      }
+      return runs.forget(silent);
+    });
   }
 
   /**
@@ -254,10 +309,10 @@ public final class DialogueRouter extends VerticleBase {
     dueAt(dialogue.getString("_id"), Dialogues.seq(dialogue, "inSeq"), due);
   }
 
-  /** Tells a responder that the burst up to {@code seq} is due: at once when {@code due} is null. */
+  /** Tells a responder that the burst up to {@code seq} is due: at once when {@code due} is null or past. */
   private void dueAt(String dialogueId, long seq, Instant due) {
     JsonObject notice = new JsonObject().put("dialogueId", dialogueId).put("seq", seq);
-    if (due == null) vertx.eventBus().send(EventAddresses.REPLY_DUE, notice);
+    if (due == null || !due.isAfter(deps.clock().instant())) vertx.eventBus().send(EventAddresses.REPLY_DUE, notice);
     else deps.scheduler().at(due, () -> vertx.eventBus().send(EventAddresses.REPLY_DUE, notice));
   }
 
@@ -356,8 +411,8 @@ public final class DialogueRouter extends VerticleBase {
    * After a restart: routes what was stored but never routed (in arrival order: {@code inbound} holds only
    * those), and makes the bursts that were routed but not answered due again (a scan of the open dialogues).
    */
-  private void recover() {
-    Rx.done(inbound.deleteMany(Filters.eq("routed", true))) // marked routed by versions that kept them
+  private Future<Void> recover() {
+    return Rx.done(inbound.deleteMany(Filters.eq("routed", true))) // marked routed by versions that kept them
         .compose(v -> Rx.list(inbound.find().sort(Sorts.ascending("receivedAt"))))
         .compose(unrouted -> {
           Future<Void> done = Future.succeededFuture();
@@ -374,6 +429,7 @@ public final class DialogueRouter extends VerticleBase {
         })
         .compose(v -> dialogues.openWithUnanswered())
         .onSuccess(open -> open.forEach(this::resume))
-        .onFailure(err -> log.error("Recovering unrouted messages failed; they are tried again at the next start", err));
+        .onFailure(err -> log.error("Recovering unrouted messages failed; they are tried again at the next start", err))
+        .mapEmpty();
   }
 }

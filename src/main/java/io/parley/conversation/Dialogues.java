@@ -13,6 +13,7 @@ import io.parley.dialogue.DialogueActivity;
 import io.parley.dispatch.DialogueRecorder;
 import io.parley.store.BatchedWrites;
 import io.parley.store.Collections;
+import io.parley.store.Ids;
 import io.parley.store.Rx;
 import io.parley.store.Store;
 import io.vertx.core.Future;
@@ -51,6 +52,9 @@ final class Dialogues {
     return state != null && AUTOMATIC.contains(state);
   }
 
+  /** Which process made the dialogue's latest claim on a burst ({@link ResponderRuns}). */
+  static final String CLAIMED_BY = "claimedBy";
+
   /** How many reactions and notices the dialogue recorded (they are not counted in {@code inSeq}). */
   static final String NOTES = "inNotes";
 
@@ -63,19 +67,22 @@ final class Dialogues {
   private final BatchedWrites messageWrites;
   private final int history;
   private final DialogueCache copies;
+  private final String run;
 
-  /** With copies of its own, kept by nobody else (tests that read and write dialogues directly). */
+  /** With copies of its own, kept by nobody else, and a run of its own (tests that read and write dialogues directly). */
   Dialogues(Store store, int history) {
-    this(store, history, new DialogueCache(java.time.Clock.systemUTC(), Duration.ofMinutes(1), 1000));
+    this(store, history, new DialogueCache(java.time.Clock.systemUTC(), Duration.ofMinutes(1), 1000), Ids.newId());
   }
 
-  Dialogues(Store store, int history, DialogueCache copies) {
+  /** {@code run}: the id this process's claims on bursts carry ({@link ResponderRuns}). */
+  Dialogues(Store store, int history, DialogueCache copies, String run) {
     this.dialogues = store.collection(Collections.DIALOGUES);
     this.dialogueWrites = store.batched(Collections.DIALOGUES);
     this.messages = store.collection(Collections.MESSAGES);
     this.messageWrites = store.batched(Collections.MESSAGES);
     this.history = history;
     this.copies = copies;
+    this.run = run;
   }
 
   Future<Document> find(String id) {
@@ -88,9 +95,34 @@ final class Dialogues {
    * ones owed a reply are few.
    */
   Future<List<Document>> openWithUnanswered() {
-    Bson owed = Filters.expr(new Document("$gt", List.of("$inSeq", new Document("$ifNull", List.of("$answeredSeq", 0L)))));
-    return Rx.list(dialogues.find(Filters.and(Filters.eq("state", OPEN), Filters.gt("inSeq", 0L), owed))
-        .projection(Projections.include("inSeq", "answeredSeq", "lastInAt", "replyClaim", "claimedAt")));
+    return Rx.list(dialogues.find(owed()).projection(OWED));
+  }
+
+  /** What {@link #openWithUnanswered} answers, of the dialogues whose latest claim {@code claimer} made. */
+  Future<List<Document>> openWithUnanswered(String claimer) {
+    return Rx.list(dialogues.find(Filters.and(Filters.eq(CLAIMED_BY, claimer), owed())).projection(OWED));
+  }
+
+  private static final Bson OWED = Projections.include("inSeq", "answeredSeq", "lastInAt", "replyClaim", "claimedAt", CLAIMED_BY);
+
+  private static Bson owed() {
+    Bson behind = Filters.expr(new Document("$gt", List.of("$inSeq", new Document("$ifNull", List.of("$answeredSeq", 0L)))));
+    return Filters.and(Filters.eq("state", OPEN), Filters.gt("inSeq", 0L), behind);
+  }
+
+  /**
+   * Takes back the claim {@code claimer} holds on {@code dialogue}'s burst up to {@code replyClaim} (a process
+   * that went silent, {@link ResponderRuns}), so a responder may claim it at once; false when that claim is no
+   * longer there (answered, or claimed again since).
+   */
+  Future<Boolean> release(String dialogueId, String claimer, long replyClaim) {
+    return Rx.first(dialogues.updateOne(Filters.and(Filters.eq("_id", dialogueId), Filters.eq(CLAIMED_BY, claimer),
+            Filters.eq("replyClaim", replyClaim)),
+        Updates.combine(Updates.unset("replyClaim"), Updates.unset("claimedAt"), Updates.unset(CLAIMED_BY))))
+        .map(r -> r != null && r.getModifiedCount() > 0)
+        .onSuccess(released -> {
+          if (released) copies.forget(dialogueId);
+        });
   }
 
   static long seq(Document dialogue, String field) {
@@ -167,7 +199,7 @@ final class Dialogues {
   private Future<Stored> countAndClaim(String dialogueId, Bson which, Document message, Instant arrived, long from) {
     long seq = from + 1;
     Bson claim = Updates.combine(Updates.set("inSeq", seq), Updates.set("replyClaim", seq),
-        Updates.set("claimedAt", Date.from(arrived)));
+        Updates.set("claimedAt", Date.from(arrived)), Updates.set(CLAIMED_BY, run));
     Bson changes = DialogueCache.rendered(counted(message, arrived, claim));
     DialogueCache.Entry copy = copies.get(dialogueId);
     Document after = copy == null || !OPEN.equals(copy.dialogue.getString("state")) || seq(copy.dialogue, "inSeq") != from
@@ -287,7 +319,8 @@ final class Dialogues {
         Filters.not(Filters.gt("claimedAt", Date.from(now.minus(lease)))));
     return update(Filters.and(Filters.eq("_id", dialogueId), Filters.eq("state", OPEN), Filters.eq("inSeq", seq),
             Filters.not(Filters.gte("answeredSeq", seq)), free),
-        Updates.combine(Updates.set("replyClaim", seq), Updates.set("claimedAt", Date.from(now))), null);
+        Updates.combine(Updates.set("replyClaim", seq), Updates.set("claimedAt", Date.from(now)), Updates.set(CLAIMED_BY, run)),
+        null);
   }
 
   /** When the claim on the burst up to {@code seq} in {@code dialogue} (as read) runs out; null when it has none. */

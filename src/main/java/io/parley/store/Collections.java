@@ -24,6 +24,11 @@ public final class Collections {
   /** Live Parley processes and their last heartbeat, for sharing channels fairly. */
   public static final String INSTANCES = "instances";
   public static final String DIALOGUES = "dialogues";
+  /**
+   * The processes answering dialogues and their last heartbeat, {@code _id} = the id their claims on bursts
+   * carry: the bursts of one that went silent are answered by the others.
+   */
+  public static final String RESPONDER_RUNS = "responder_runs";
   public static final String MESSAGES = "messages";
   /** WhatsApp contacts per number, {@code _id = channel:+phone}: the 24-hour window and tier counting. */
   public static final String WHATSAPP_CONTACTS = "whatsapp_contacts";

@@ -33,4 +33,14 @@ class ConversationSettingsTest {
     assertEquals(150, ParleyConfig.withOverrides(Map.of("conversation.aiTimeoutSeconds", "150",
         "conversation.replyLeaseSeconds", "900")).conversation().aiTimeoutSeconds());
   }
+
+  @Test
+  void aProcessIsTakenForStoppedAfterThreeHeartbeatsWithoutOne() {
+    assertEquals(java.time.Duration.ofSeconds(30), ParleyConfig.withOverrides(Map.of()).conversation().silenceBeforeRelease());
+    assertEquals(java.time.Duration.ofSeconds(6), ParleyConfig.withOverrides(Map.of("conversation.heartbeatSeconds", "2"))
+        .conversation().silenceBeforeRelease());
+    ConfigException refused = assertThrows(ConfigException.class,
+        () -> ParleyConfig.withOverrides(Map.of("conversation.heartbeatSeconds", "0")));
+    assertTrue(refused.getMessage().contains("conversation.heartbeatSeconds"), refused.getMessage());
+  }
 }
