@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
@@ -33,26 +34,41 @@ public final class EmbeddedMongo implements AutoCloseable {
   private final Path file;
   private final Path openMark;
   private final String connectionString;
+  private final boolean sync;
 
-  private EmbeddedMongo(H2Backend backend, MongoServer server, Path file, Path openMark, String connectionString) {
+  private EmbeddedMongo(H2Backend backend, MongoServer server, Path file, Path openMark, String connectionString,
+      boolean sync) {
     this.backend = backend;
     this.server = server;
     this.file = file;
     this.openMark = openMark;
     this.connectionString = connectionString;
+    this.sync = sync;
   }
 
   /**
    * Opens the store in {@code dataDir}, compacting its file first if it is mostly free space ({@link
    * StoreFiles}), and serves it on {@code host:port}. When the last run did not close it ({@link #OPEN_MARK}),
-   * its indexes are rebuilt from its documents first ({@link #clearIndexes}).
+   * its indexes are rebuilt from its documents first ({@link #clearIndexes}). With {@code sync}, each {@link
+   * #commit} is synced to the disk as well.
    */
+  public static EmbeddedMongo start(Path dataDir, String host, int port, int cacheMb, boolean sync) {
+    return start(dataDir, host, port, cacheMb, StoreFiles.MIN_BYTES, sync, EmbeddedMongo::fileBuilder);
+  }
+
+  /** As {@link #start(Path, String, int, int, boolean)}, each save synced. */
   public static EmbeddedMongo start(Path dataDir, String host, int port, int cacheMb) {
-    return start(dataDir, host, port, cacheMb, StoreFiles.MIN_BYTES);
+    return start(dataDir, host, port, cacheMb, true);
   }
 
   /** As {@link #start(Path, String, int, int)}, compacting a file of {@code compactMinBytes} or more. */
   static EmbeddedMongo start(Path dataDir, String host, int port, int cacheMb, long compactMinBytes) {
+    return start(dataDir, host, port, cacheMb, compactMinBytes, true, EmbeddedMongo::fileBuilder);
+  }
+
+  /** {@code files}: how the store's file is opened (tests watch what is done to it). */
+  static EmbeddedMongo start(Path dataDir, String host, int port, int cacheMb, long compactMinBytes, boolean sync,
+      Function<Path, MVStore.Builder> files) {
     Path dir = prepare(dataDir);
     Path file = dir.resolve("parley.mv.db");
     Path openMark = dir.resolve(OPEN_MARK);
@@ -60,7 +76,7 @@ public final class EmbeddedMongo implements AutoCloseable {
     StoreFiles.compactIfSparse(file, compactMinBytes);
     H2Backend backend;
     try {
-      MVStore mv = new MVStore.Builder().fileName(file.toString()).cacheSize(cacheMb).open();
+      MVStore mv = files.apply(file).cacheSize(cacheMb).open();
       long started = System.nanoTime();
       int cleared = unclosed ? clearIndexes(mv) : 0;
       backend = new EmbeddedBackend(mv); // opening a collection builds each of its indexes found empty
@@ -88,7 +104,11 @@ public final class EmbeddedMongo implements AutoCloseable {
     }
     InetSocketAddress addr = server.getLocalAddress();
     String uri = "mongodb://" + addr.getHostString() + ":" + addr.getPort();
-    return new EmbeddedMongo(backend, server, file, openMark, uri);
+    return new EmbeddedMongo(backend, server, file, openMark, uri, sync);
+  }
+
+  private static MVStore.Builder fileBuilder(Path file) {
+    return new MVStore.Builder().fileName(file.toString());
   }
 
   /**
@@ -136,12 +156,15 @@ public final class EmbeddedMongo implements AutoCloseable {
 
   /**
    * Saves what changed now, without waiting for the store's own second-by-second save; blocks the calling
-   * thread. Safe beside the store's commands, as H2's own saves run beside them on a thread of H2's. A save
-   * is a write to the file, not an fsync of the disk: it outlives the process (a kill), not the machine.
+   * thread. Safe beside the store's commands, as H2's own saves run beside them on a thread of H2's. The
+   * write to the file outlives the process (a kill); with {@code sync} it is then forced to the disk, so it
+   * outlives the machine (a power cut) too. The sync comes even when nothing is left to write: H2's own
+   * saves, which never sync, may have written what the caller waits for.
    */
   void commit() {
     MVStore store = backend.getMvStore();
     if (store.hasUnsavedChanges()) store.commit();
+    if (sync) store.sync();
   }
 
   /**

@@ -50,7 +50,8 @@ public final class Store implements AutoCloseable {
       uri = config.mongoUri().get();
       description = "MongoDB at " + redact(uri);
     } else {
-      EmbeddedMongo e = EmbeddedMongo.start(config.dataDir(), config.embeddedHost(), config.embeddedPort(), config.embeddedCacheMb());
+      EmbeddedMongo e = EmbeddedMongo.start(config.dataDir(), config.embeddedHost(), config.embeddedPort(), config.embeddedCacheMb(),
+          config.embeddedSync());
       embedded = Optional.of(e);
       uri = e.connectionString();
       description = "embedded store, data in " + e.file() + " (wire protocol at " + uri + ")";

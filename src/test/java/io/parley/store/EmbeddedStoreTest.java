@@ -19,22 +19,27 @@ import com.mongodb.reactivestreams.client.MongoCollection;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import io.parley.config.ParleyConfig;
 import io.parley.support.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.bson.Document;
 import org.bson.types.Decimal128;
 import org.bson.types.ObjectId;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.SingleFileStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,6 +108,48 @@ class EmbeddedStoreTest {
       await(things.insertOne(new Document("_id", "d")));
     }
     assertFalse(Files.exists(mark));
+  }
+
+  /**
+   * A save Parley waits for is forced to the disk, so what it acknowledged outlives a power cut; with {@code
+   * embedded.sync=false} (not the default) it is only written to the file. Either way a kill loses none of it.
+   */
+  @Test
+  void eachSaveIsSyncedToTheDiskUnlessTurnedOff() throws Exception {
+    assertTrue(ParleyConfig.withOverrides(Map.of()).embeddedSync());
+    assertFalse(ParleyConfig.withOverrides(Map.of("embedded.sync", "false")).embeddedSync());
+    for (boolean sync : List.of(true, false)) {
+      Path data = dir.resolve("sync-" + sync);
+      AtomicInteger syncs = new AtomicInteger();
+      try (EmbeddedMongo store = EmbeddedMongo.start(data, "127.0.0.1", 0, 8, StoreFiles.MIN_BYTES, sync, f -> watched(f, syncs));
+          MongoClient client = MongoClients.create(store.connectionString())) {
+        MongoCollection<Document> things = client.getDatabase("p").getCollection("things");
+        for (int n = 1; n <= 3; n++) {
+          await(things.insertOne(new Document("_id", n)));
+          int before = syncs.get();
+          store.commit();
+          assertEquals(sync ? before + 1 : before, syncs.get(), "save " + n + ", sync " + sync);
+        }
+        store.commit(); // nothing left to write: H2's own save may have written it, unsynced
+        assertEquals(sync ? 4 : 0, syncs.get(), "sync " + sync);
+      }
+      try (EmbeddedMongo store = EmbeddedMongo.start(data, "127.0.0.1", 0, 8); MongoClient client = MongoClients.create(store.connectionString())) {
+        assertEquals(3L, await(client.getDatabase("p").getCollection("things").countDocuments()));
+      }
+    }
+  }
+
+  /** The store's file, opened so that {@code syncs} counts the times it is forced to the disk. */
+  private static MVStore.Builder watched(Path file, AtomicInteger syncs) {
+    SingleFileStore files = new SingleFileStore(new HashMap<>()) {
+      @Override
+      public void sync() {
+        syncs.incrementAndGet();
+        super.sync();
+      }
+    };
+    files.open(file.toString(), false, null);
+    return new MVStore.Builder().adoptFileStore(files);
   }
 
   /** Removes the entry of {@code key} from the index {@code index} of the collection "things". */
