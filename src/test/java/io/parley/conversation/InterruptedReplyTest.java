@@ -59,13 +59,8 @@ class InterruptedReplyTest {
   @Test
   void aClaimOfAProcessSilentBeforeTheStartIsAnsweredAtOnce() {
     Path dir = TestParley.tempDir();
-    Left left = stopWhileAnswering(dir);
-    try (ConversationRig after = new ConversationRig(dir, Map.of(), false)) {
-      after.clock.set(left.claimedAt().plus(Duration.ofMinutes(1))); // silent for longer than 30 s, claimed for 10 minutes
-      after.converse(Map.of());
-      assertEquals("Hello from Ivan.", after.awaitReplies("late-1", 1).get(0).getString("text"));
-      answeredOnce(after, left);
-    }
+    // a minute later: silent for longer than 30 s, claimed for 10 minutes
+    answeredAtOnce(dir, stopWhileAnswering(dir), Map.of(), Duration.ofMinutes(1));
   }
 
   @Test
@@ -94,9 +89,14 @@ class InterruptedReplyTest {
     Left left = earlierVersion(stopWhileAnswering(dir), dir);
     // A minute's claim needs AI calls shorter than that (4 of 5 s, with backoff, come to 27 s).
     Map<String, String> shortClaims = Map.of("conversation.replyLeaseSeconds", "60", "conversation.aiTimeoutSeconds", "5");
-    try (ConversationRig after = new ConversationRig(dir, shortClaims, false)) {
-      after.clock.set(left.claimedAt().plus(Duration.ofMinutes(2)));
-      after.converse(shortClaims);
+    answeredAtOnce(dir, left, shortClaims, Duration.ofMinutes(2));
+  }
+
+  /** Parley starts again on {@code dir}, {@code later} after the claim {@code left}: the burst is answered at once. */
+  private static void answeredAtOnce(Path dir, Left left, Map<String, String> settings, Duration later) {
+    try (ConversationRig after = new ConversationRig(dir, settings, false)) {
+      after.clock.set(left.claimedAt().plus(later));
+      after.converse(settings);
       assertEquals("Hello from Ivan.", after.awaitReplies("late-1", 1).get(0).getString("text"));
       answeredOnce(after, left);
     }
